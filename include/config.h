@@ -1,0 +1,76 @@
+#ifndef S3BENCH_CONFIG_H
+#define S3BENCH_CONFIG_H
+/* The run's configuration: read once from the environment (the names the
+ * reference program used) and the command line (flags win), validated, then
+ * read-only for the rest of the run. */
+#include <stddef.h>
+#include <stdint.h>
+
+#define S3BENCH_VERSION "0.1.0"
+
+#define CONFIG_MAX_CONCURRENCY 4096
+/* populate's parallel uploads when neither -c nor CONCURRENCY says. */
+#define CONFIG_POPULATE_CONCURRENCY 8
+/* populate writes each object with one PUT, which S3 caps at 5 GiB. */
+#define CONFIG_MAX_OBJECT_SIZE (5ULL << 30)
+
+enum config_mode { CONFIG_MODE_THREAD, CONFIG_MODE_PROCESS };
+enum config_command { CONFIG_CMD_RUN, CONFIG_CMD_POPULATE, CONFIG_CMD_HELP, CONFIG_CMD_VERSION };
+
+/* Exit codes, documented in the usage text and the README. */
+enum {
+    EXIT_OK = 0,        /* every object fetched, sizes equal, upload done */
+    EXIT_FAILED = 1,    /* some objects failed or mismatched, or the upload failed */
+    EXIT_USAGE = 2,     /* usage or configuration error, before any request */
+    EXIT_LIST = 3,      /* the listing failed */
+};
+
+struct config {
+    enum config_command command;
+    /* Set with EXIT_USAGE when the command line itself was wrong (unknown
+     * option or command, missing value, stray argument): main prints the
+     * usage text after the one-line message. */
+    int show_usage;
+    char bucket[256];
+    char result_bucket[256];
+    char prefix[1025];
+    int concurrency;      /* run: workers; populate: parallel uploads */
+    enum config_mode mode; /* MODE unset means thread */
+    char tag[128];        /* TAG unset means "s3bench"; letters, digits, . _ - */
+    char endpoint[512];   /* scheme://host[:port], no trailing '/'; "" = AWS */
+    char region[64];
+    char out_dir[1024];
+    int no_upload;        /* also set when there is no result bucket */
+    int json;
+    int verbose;
+    char ca_bundle[1024]; /* AWS_CA_BUNDLE; "" = libcurl's default */
+    /* Credentials from the environment (a later credentials module adds the
+     * other providers). Never printed. */
+    char access_key[128];
+    char secret_key[128];
+    char session_token[2048];
+    /* populate */
+    long populate_count;  /* required unless keys_from is set */
+    char keys_from[1024]; /* --keys-from: file of NUL-separated key names to
+                           * write instead of obj-0000000...; "" = none */
+    uint64_t size_min, size_max; /* bytes; equal for a fixed size */
+    uint64_t seed;        /* default 1 */
+};
+
+/* Fills cfg from the environment env (a NULL-terminated "NAME=value" array,
+ * normally environ; NULL = empty) and the arguments argv[1..argc-1]. Returns
+ * 0, or EXIT_USAGE with a one-line message in err (no newline, no program
+ * name prefix, no secret in it) and cfg->show_usage set when main should
+ * also print the usage. On failure cfg holds no credentials. For HELP and
+ * VERSION it returns 0 without looking at the environment. Prints nothing,
+ * never exits; resets getopt, so not thread-safe. */
+int config_load(struct config *cfg, int argc, char **argv, char **env,
+                char *err, size_t errlen);
+
+/* Writes the usage text to f. */
+#include <stdio.h>
+void config_usage(FILE *f);
+
+const char *config_mode_name(enum config_mode m);
+
+#endif

@@ -1,0 +1,211 @@
+/* Command-line parsing: getopt_long over argv, recording the raw text of each
+ * flag for config.c to validate alongside the environment. */
+#include "cli.h"
+
+#include "errmsg.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Long-only options get values above any char so they never collide with a
+ * short option letter. */
+enum {
+    OPT_BUCKET = 256,
+    OPT_RESULT_BUCKET,
+    OPT_ENDPOINT,
+    OPT_TAG,
+    OPT_REGION,
+    OPT_PREFIX,
+    OPT_OUT_DIR,
+    OPT_NO_UPLOAD,
+    OPT_JSON,
+    OPT_VERSION,
+    OPT_COUNT,
+    OPT_SIZE,
+    OPT_SEED,
+    OPT_KEYS_FROM,
+};
+
+static const struct option long_opts[] = {
+    {"bucket", required_argument, NULL, OPT_BUCKET},
+    {"result-bucket", required_argument, NULL, OPT_RESULT_BUCKET},
+    {"concurrency", required_argument, NULL, 'c'},
+    {"endpoint", required_argument, NULL, OPT_ENDPOINT},
+    {"mode", required_argument, NULL, 'm'},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"region", required_argument, NULL, OPT_REGION},
+    {"prefix", required_argument, NULL, OPT_PREFIX},
+    {"out-dir", required_argument, NULL, OPT_OUT_DIR},
+    {"no-upload", no_argument, NULL, OPT_NO_UPLOAD},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"size", required_argument, NULL, OPT_SIZE},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"keys-from", required_argument, NULL, OPT_KEYS_FROM},
+    {NULL, 0, NULL, 0},
+};
+
+/* '+' stops at the first non-option instead of permuting argv (a stray word
+ * is reported, and argv is left as the caller gave it); ':' makes a missing
+ * value come back as ':' so it can be told apart from an unknown option. */
+static const char short_opts[] = "+:c:m:vh";
+
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    errmsg_vset(err, errlen, fmt, ap);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Writes into buf the option the user typed at the current getopt error:
+ * the long form up to any '=', else "-x". `arg` is the argv element getopt
+ * was working on. Returns 1 for a long option, 0 for a short one. A long
+ * name is cut, since it only appears in a message. */
+static int offending_option(char *buf, size_t cap, const char *arg)
+{
+    int n;
+    int is_long = arg && strncmp(arg, "--", 2) == 0;
+    if (is_long) {
+        size_t len = strcspn(arg, "=");
+        if (len > 100)
+            len = 100;
+        n = snprintf(buf, cap, "%.*s", (int)len, arg);
+    } else {
+        n = snprintf(buf, cap, "-%c", optopt > 0 && optopt < 256 ? optopt : '?');
+    }
+    if (n < 0)
+        buf[0] = '\0';
+    return is_long;
+}
+
+/* Rejects flags that mean nothing for the chosen command, so a user who
+ * types `populate --json` learns it was ignored rather than wondering. */
+static int check_applicable(const struct cli_args *a, char *err, size_t errlen)
+{
+    if (a->command == CONFIG_CMD_RUN) {
+        if (a->count)
+            return cli_fail(err, errlen, "--count applies only to populate");
+        if (a->size)
+            return cli_fail(err, errlen, "--size applies only to populate");
+        if (a->seed)
+            return cli_fail(err, errlen, "--seed applies only to populate");
+        if (a->keys_from)
+            return cli_fail(err, errlen, "--keys-from applies only to populate");
+    } else if (a->command == CONFIG_CMD_POPULATE) {
+        if (a->result_bucket)
+            return cli_fail(err, errlen, "--result-bucket does not apply to populate");
+        if (a->mode)
+            return cli_fail(err, errlen, "--mode does not apply to populate");
+        if (a->tag)
+            return cli_fail(err, errlen, "--tag does not apply to populate");
+        if (a->out_dir)
+            return cli_fail(err, errlen, "--out-dir does not apply to populate");
+        /* populate names its keys itself (obj-NNNNNNN or --keys-from). */
+        if (a->prefix)
+            return cli_fail(err, errlen, "--prefix does not apply to populate");
+        if (a->no_upload)
+            return cli_fail(err, errlen, "--no-upload does not apply to populate");
+        if (a->json)
+            return cli_fail(err, errlen, "--json does not apply to populate");
+    }
+    return 0;
+}
+
+int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    a->command = CONFIG_CMD_RUN;
+    if (err && errlen > 0)
+        err[0] = '\0';
+    if (argc < 1 || !argv)
+        return 0;
+
+    /* The subcommand, when present, takes argv[0]'s place for getopt, which
+     * only uses that slot as the program name. */
+    int skip = 0;
+    if (argc > 1 && argv[1][0] != '-') {
+        if (strcmp(argv[1], "run") == 0) {
+            a->command = CONFIG_CMD_RUN;
+        } else if (strcmp(argv[1], "populate") == 0) {
+            a->command = CONFIG_CMD_POPULATE;
+        } else if (strcmp(argv[1], "help") == 0) {
+            a->command = CONFIG_CMD_HELP;
+            return 0;
+        } else {
+            a->show_usage = 1;
+            return cli_fail(err, errlen, "unknown command '%.100s'", argv[1]);
+        }
+        skip = 1;
+    }
+    int gargc = argc - skip;
+    char **gargv = argv + skip;
+
+    /* optind = 0 makes glibc re-initialise completely (including its hidden
+     * cluster position), which a plain optind = 1 would not; tests and any
+     * second caller depend on it. */
+    optind = 0;
+    opterr = 0;
+    int c;
+    char name[112];
+    for (;;) {
+        /* The element getopt is about to work on: for a long option it moves
+         * optind past it before reporting, inside a short cluster it does
+         * not, so optind after an error cannot name it reliably. */
+        int cur = optind < 1 ? 1 : optind;
+        const char *cur_arg = cur < gargc ? gargv[cur] : NULL;
+        c = getopt_long(gargc, gargv, short_opts, long_opts, NULL);
+        if (c == -1)
+            break;
+        switch (c) {
+        case OPT_BUCKET: a->bucket = optarg; break;
+        case OPT_RESULT_BUCKET: a->result_bucket = optarg; break;
+        case 'c': a->concurrency = optarg; break;
+        case OPT_ENDPOINT: a->endpoint = optarg; break;
+        case 'm': a->mode = optarg; break;
+        case OPT_TAG: a->tag = optarg; break;
+        case OPT_REGION: a->region = optarg; break;
+        case OPT_PREFIX: a->prefix = optarg; break;
+        case OPT_OUT_DIR: a->out_dir = optarg; break;
+        case OPT_NO_UPLOAD: a->no_upload = 1; break;
+        case OPT_JSON: a->json = 1; break;
+        case 'v':
+            if (a->verbose < 100) /* more means nothing more; avoid overflow */
+                a->verbose++;
+            break;
+        case OPT_COUNT: a->count = optarg; break;
+        case OPT_SIZE: a->size = optarg; break;
+        case OPT_SEED: a->seed = optarg; break;
+        case OPT_KEYS_FROM: a->keys_from = optarg; break;
+        case 'h':
+            a->command = CONFIG_CMD_HELP;
+            return 0;
+        case OPT_VERSION:
+            a->command = CONFIG_CMD_VERSION;
+            return 0;
+        case ':':
+            offending_option(name, sizeof name, cur_arg);
+            a->show_usage = 1;
+            return cli_fail(err, errlen, "option '%s' needs a value", name);
+        default: /* '?' */
+            a->show_usage = 1;
+            /* glibc leaves optopt at the option's value when a known long
+             * option was given a value it does not take, 0 when unknown or
+             * ambiguous. */
+            if (offending_option(name, sizeof name, cur_arg) && optopt != 0)
+                return cli_fail(err, errlen, "option '%s' takes no value", name);
+            return cli_fail(err, errlen, "unknown option '%s'", name);
+        }
+    }
+    if (optind < gargc) {
+        a->show_usage = 1;
+        return cli_fail(err, errlen, "unexpected argument '%.100s'", gargv[optind]);
+    }
+    return check_applicable(a, err, errlen);
+}

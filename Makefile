@@ -4,8 +4,8 @@
 CC       ?= cc
 PKGS     := libcurl openssl libxml-2.0 libcjson
 SANITIZE ?=
-BUILD    := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))
 comma    := ,
+BUILD    := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla
 # Library flags come from pkg-config; the user's CFLAGS/LDFLAGS are appended, never replaced.

@@ -1,0 +1,39 @@
+#ifndef S3BENCH_POOL_H
+#define S3BENCH_POOL_H
+/* The worker pools: N threads or N forked processes fetch every listed
+ * object, each taking the next key index from one shared counter (dynamic
+ * balance), each with its own S3 client. Results land in one slot per key. */
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "keylist.h"
+#include "s3.h"
+
+enum pool_state { POOL_PENDING = 0, POOL_OK = 1, POOL_FAILED = 2 };
+
+/* One object's outcome: also the framed record a child process writes to its
+ * pipe (fixed size, far below PIPE_BUF, holding the key's index rather than
+ * the key, so no key bytes can break the framing). */
+struct pool_result {
+    uint64_t index;
+    int64_t content_length; /* Content-Length of the answer, -1 if none */
+    uint64_t bytes;         /* body bytes counted */
+    int32_t status;         /* HTTP status, 0 if no answer */
+    int32_t state;          /* enum pool_state */
+    double ttfb, total;     /* seconds */
+};
+
+struct pool_summary {
+    double fetch_seconds;   /* CLOCK_MONOTONIC, workers' start to last result */
+    size_t ok, failed, mismatched;
+    uint64_t bytes;
+};
+
+/* Fetches every key of kl with cfg->concurrency workers of cfg->mode,
+ * writing results[i] for key i (results has kl->count slots). Returns 0 when
+ * the pool ran (object failures are counted in sum), -1 with a message in err
+ * when it could not run. */
+int pool_run(const struct config *cfg, const struct s3_target *t, const struct keylist *kl,
+             struct pool_result *results, struct pool_summary *sum, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,310 @@
+/* The worker pools. Threads and processes run the same worker loop; they
+ * differ only in where a result goes: straight into its slot (threads), or
+ * as a fixed-size record through the child's pipe to the parent (processes). */
+#include "pool.h"
+
+#include "errmsg.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Failures each worker describes on stderr; the rest are only counted. */
+#define WORKER_REPORTED_FAILURES 3
+
+struct worker {
+    const struct config *cfg;
+    const struct s3_target *target;
+    const struct keylist *kl;
+    _Atomic uint64_t *next;          /* the one thing workers share */
+    struct pool_result *results;     /* thread mode: the result slots */
+    int fd;                          /* process mode: the pipe to the parent */
+    pthread_t tid;
+    int rc;
+    char err[256];
+};
+
+/* Seconds on the monotonic clock. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Prints "GET s3://bucket/key: why" with the key's control bytes escaped, so
+ * a key holding a newline cannot forge a second line. */
+static void report_failure(const char *bucket, const char *key, size_t keylen,
+                           const struct s3_result *r)
+{
+    char why[768], shown[512];
+    size_t o = 0;
+    for (size_t i = 0; i < keylen && o + 5 < sizeof shown; i++) {
+        unsigned char ch = (unsigned char)key[i];
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(shown + o, sizeof shown - o, "\\x%02x", ch);
+        else
+            shown[o++] = (char)ch;
+    }
+    shown[o] = '\0';
+    s3_result_describe(r, why, sizeof why);
+    fprintf(stderr, "s3bench: GET s3://%s/%s: %s\n", bucket, shown, why);
+}
+
+/* Writes all of len bytes to fd, retrying short writes and EINTR. */
+static int write_full(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* The worker loop: takes the next index until none is left, fetches it and
+ * delivers the result. Returns 0, or -1 with w->err set when the worker could
+ * not start or lost its pipe. */
+static int worker_loop(struct worker *w)
+{
+    int rc = -1, reported = 0;
+    struct s3_client *c = malloc(sizeof *c);
+    if (!c) {
+        errmsg_set(w->err, sizeof w->err, "out of memory");
+        return -1;
+    }
+    if (s3_client_init(c, w->target, w->err, sizeof w->err) != 0)
+        goto cleanup;
+    for (;;) {
+        uint64_t i = atomic_fetch_add_explicit(w->next, 1, memory_order_relaxed);
+        if (i >= w->kl->count)
+            break;
+        const char *key = keylist_key(w->kl, i);
+        size_t keylen = w->kl->items[i].len;
+        struct s3_result r;
+        int ok = s3_get_object(c, w->cfg->bucket, key, keylen, &r) == 0;
+        struct pool_result res = {
+            .index = i, .content_length = r.content_length, .bytes = r.bytes,
+            .status = (int32_t)r.status, .state = ok ? POOL_OK : POOL_FAILED,
+            .ttfb = r.ttfb, .total = r.total,
+        };
+        if (!ok && reported++ < WORKER_REPORTED_FAILURES)
+            report_failure(w->cfg->bucket, key, keylen, &r);
+        if (w->fd < 0) {
+            w->results[i] = res;
+        } else if (write_full(w->fd, &res, sizeof res) != 0) {
+            errmsg_set(w->err, sizeof w->err, "result pipe: %s", strerror(errno));
+            goto cleanup;
+        }
+    }
+    rc = 0;
+cleanup:
+    s3_client_cleanup(c);
+    free(c);
+    return rc;
+}
+
+static void *thread_main(void *arg)
+{
+    struct worker *w = arg;
+    w->rc = worker_loop(w);
+    return NULL;
+}
+
+/* Thread mode: N threads writing straight into their result slots (each slot
+ * has one writer; join publishes them). Returns 0 or -1 with err. */
+static int run_threads(struct worker *ws, int n, char *err, size_t errlen)
+{
+    int started = 0, rc = 0;
+    for (; started < n; started++) {
+        int e = pthread_create(&ws[started].tid, NULL, thread_main, &ws[started]);
+        if (e != 0) {
+            errmsg_set(err, errlen, "cannot start thread %d of %d: %s", started + 1, n, strerror(e));
+            /* Let the started ones drain the keys; the run still ends. */
+            rc = -1;
+            break;
+        }
+    }
+    for (int i = 0; i < started; i++) {
+        pthread_join(ws[i].tid, NULL);
+        if (ws[i].rc != 0 && rc == 0) {
+            errmsg_set(err, errlen, "worker %d: %s", i, ws[i].err);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/* Reads records from the children's pipes until every pipe is closed,
+ * storing each in its slot. Records are whole (writes below PIPE_BUF are
+ * atomic) but reads are still reassembled per pipe. Returns 0 or -1. */
+static int collect_records(int *fds, int n, size_t count, struct pool_result *results,
+                           char *err, size_t errlen)
+{
+    int rc = -1, open_fds = n;
+    struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
+    struct pool_result *partial = calloc((size_t)n, sizeof *partial);
+    size_t *have = calloc((size_t)n, sizeof *have);
+    if (!pfd || !partial || !have) {
+        errmsg_set(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    for (int i = 0; i < n; i++)
+        pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+    while (open_fds > 0) {
+        if (poll(pfd, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            errmsg_set(err, errlen, "poll: %s", strerror(errno));
+            goto cleanup;
+        }
+        for (int i = 0; i < n; i++) {
+            if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t got = read(pfd[i].fd, (char *)&partial[i] + have[i], sizeof partial[i] - have[i]);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                close(pfd[i].fd);
+                pfd[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            have[i] += (size_t)got;
+            if (have[i] == sizeof partial[i]) {
+                have[i] = 0;
+                if (partial[i].index < count)
+                    results[partial[i].index] = partial[i];
+            }
+        }
+    }
+    rc = 0;
+cleanup:
+    free(pfd);
+    free(partial);
+    free(have);
+    return rc;
+}
+
+/* Process mode: N children forked after the listing (they inherit the key
+ * list), each with its own pipe; the parent collects and reaps. Returns 0, or
+ * -1 with err when a child could not start or did not end cleanly. */
+static int run_processes(struct worker *ws, int n, size_t count, struct pool_result *results,
+                         char *err, size_t errlen)
+{
+    int rc = -1, forked = 0;
+    int *fds = malloc((size_t)n * sizeof *fds);
+    pid_t *pids = malloc((size_t)n * sizeof *pids);
+    if (!fds || !pids) {
+        errmsg_set(err, errlen, "out of memory");
+        goto cleanup;
+    }
+    /* Buffered output would otherwise be written once per child too. */
+    fflush(stdout);
+    fflush(stderr);
+    for (; forked < n; forked++) {
+        int p[2];
+        if (pipe(p) != 0) {
+            errmsg_set(err, errlen, "pipe: %s", strerror(errno));
+            break;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+            errmsg_set(err, errlen, "fork: %s", strerror(errno));
+            close(p[0]);
+            close(p[1]);
+            break;
+        }
+        if (pid == 0) {
+            /* The child keeps only its own write end. */
+            close(p[0]);
+            for (int i = 0; i < forked; i++)
+                close(fds[i]);
+            ws[forked].fd = p[1];
+            int wrc = worker_loop(&ws[forked]);
+            if (wrc != 0)
+                fprintf(stderr, "s3bench: worker %d: %s\n", forked, ws[forked].err);
+            _exit(wrc == 0 ? 0 : 1);
+        }
+        close(p[1]);
+        fds[forked] = p[0];
+        pids[forked] = pid;
+    }
+    int crc = collect_records(fds, forked, count, results, err, errlen);
+    int bad = 0;
+    for (int i = 0; i < forked; i++) {
+        int st;
+        while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
+            ;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            bad++;
+    }
+    if (crc == 0 && forked == n) {
+        if (bad)
+            errmsg_set(err, errlen, "%d worker process(es) of %d failed", bad, n);
+        else
+            rc = 0;
+    }
+cleanup:
+    free(fds);
+    free(pids);
+    return rc;
+}
+
+int pool_run(const struct config *cfg, const struct s3_target *t, const struct keylist *kl,
+             struct pool_result *results, struct pool_summary *sum, char *err, size_t errlen)
+{
+    int rc = -1, n = cfg->concurrency;
+    memset(sum, 0, sizeof *sum);
+    for (size_t i = 0; i < kl->count; i++)
+        results[i] = (struct pool_result){.index = i, .content_length = -1, .state = POOL_PENDING};
+    struct worker *ws = calloc((size_t)n, sizeof *ws);
+    /* Shared memory, so forked children advance the same counter. */
+    _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
+                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (!ws || next == MAP_FAILED) {
+        errmsg_set(err, errlen, "out of memory for %d workers", n);
+        goto cleanup;
+    }
+    atomic_init(next, 0);
+    for (int i = 0; i < n; i++)
+        ws[i] = (struct worker){.cfg = cfg, .target = t, .kl = kl, .next = next,
+                                .results = results, .fd = -1};
+
+    double start = now_seconds();
+    if (cfg->mode == CONFIG_MODE_THREAD)
+        rc = run_threads(ws, n, err, errlen);
+    else
+        rc = run_processes(ws, n, kl->count, results, err, errlen);
+    sum->fetch_seconds = now_seconds() - start;
+
+    for (size_t i = 0; i < kl->count; i++) {
+        const struct pool_result *r = &results[i];
+        sum->bytes += r->bytes;
+        if (r->state != POOL_OK)
+            sum->failed++;
+        else if (r->content_length < 0 || (uint64_t)r->content_length != r->bytes)
+            sum->mismatched++;
+        else
+            sum->ok++;
+    }
+cleanup:
+    if (next && next != MAP_FAILED)
+        munmap((void *)next, sizeof *next);
+    free(ws);
+    return rc;
+}

@@ -8,8 +8,9 @@ set -euo pipefail
 
 # Build: compiler, pkg-config and the -dev packages the Makefile asks pkg-config for.
 BUILD_PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libxml2-dev libcjson-dev libcmocka-dev"
-# Tests and the local demo: the Ceph RADOS Gateway as a real S3 server, curl, jq.
-TEST_PKGS="radosgw ceph-mon ceph-osd ceph-common curl ca-certificates procps iproute2 python3"
+# Tests and the local demo: the Ceph RADOS Gateway as a real S3 server, curl;
+# gnuplot draws the sweep and report charts.
+TEST_PKGS="radosgw ceph-mon ceph-osd ceph-common curl ca-certificates procps iproute2 python3 gnuplot-nox"
 
 # Prints the packages of "$@" that dpkg does not have installed.
 missing() {

@@ -1,0 +1,164 @@
+/* One benchmark run, the data path top to bottom: list the bucket, fetch
+ * every object with the worker pool, write the reference CSV, upload it,
+ * summarise. */
+#include "bench.h"
+
+#include "errmsg.h"
+#include "keylist.h"
+#include "listxml.h"
+#include "pool.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+/* Seconds on the monotonic clock. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Lists every key of the configured bucket into kl, page after page.
+ * Returns 0, or -1 with the one-line reason in err. */
+static int list_bucket(const struct config *cfg, const struct s3_target *t, struct keylist *kl,
+                       char *err, size_t errlen)
+{
+    int rc = -1;
+    struct s3_client c;
+    if (s3_client_init(&c, t, err, errlen) != 0)
+        return -1;
+    struct listxml_page page = {.is_truncated = 1};
+    char token[LISTXML_MAX_TOKEN + 1] = "";
+    while (page.is_truncated) {
+        struct s3_result r;
+        if (s3_list_page(&c, cfg->bucket, cfg->prefix, token, kl, &page, &r) != 0) {
+            char why[768];
+            s3_result_describe(&r, why, sizeof why);
+            errmsg_set(err, errlen, "ListObjectsV2 s3://%s: %s", cfg->bucket, why);
+            goto cleanup;
+        }
+        memcpy(token, page.next_token, sizeof token);
+    }
+    rc = 0;
+cleanup:
+    s3_client_cleanup(&c);
+    return rc;
+}
+
+/* Writes the CSV to path. Returns 0, or -1 with err. */
+static int write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        errmsg_set(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t w = fwrite(data, 1, len, f);
+    int bad = w != len || ferror(f);
+    if (fclose(f) != 0 || bad) {
+        errmsg_set(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Uploads the result CSV. Returns 0, or -1 with err. */
+static int upload_csv(const struct config *cfg, const struct s3_target *t, const char *key,
+                      const char *data, size_t len, char *err, size_t errlen)
+{
+    struct s3_client c;
+    struct s3_result r;
+    if (s3_client_init(&c, t, err, errlen) != 0)
+        return -1;
+    int rc = s3_put_object(&c, cfg->result_bucket, key, strlen(key), data, len, &r);
+    if (rc != 0) {
+        char why[768];
+        s3_result_describe(&r, why, sizeof why);
+        errmsg_set(err, errlen, "PutObject s3://%s/%s: %s", cfg->result_bucket, key, why);
+    }
+    s3_client_cleanup(&c);
+    return rc;
+}
+
+/* CPU seconds of this process and its reaped children. */
+static void cpu_seconds(double *user, double *sys)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    *user = (double)(self.ru_utime.tv_sec + kids.ru_utime.tv_sec) +
+            (double)(self.ru_utime.tv_usec + kids.ru_utime.tv_usec) / 1e6;
+    *sys = (double)(self.ru_stime.tv_sec + kids.ru_stime.tv_sec) +
+           (double)(self.ru_stime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+}
+
+int bench_run(const struct config *cfg, const struct s3_target *t)
+{
+    int code = EXIT_FAILED;
+    char err[1024], *csv = NULL;
+    size_t csvlen = 0;
+    struct pool_result *results = NULL;
+    struct keylist kl;
+    keylist_init(&kl);
+    struct report_run run = {.cfg = cfg};
+
+    double t0 = now_seconds();
+    if (list_bucket(cfg, t, &kl, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: %s\n", err);
+        code = EXIT_LIST;
+        goto cleanup;
+    }
+    run.list_seconds = now_seconds() - t0;
+    run.objects = kl.count;
+    results = calloc(kl.count ? kl.count : 1, sizeof *results);
+    if (!results) {
+        fprintf(stderr, "s3bench: out of memory for %zu results\n", kl.count);
+        goto cleanup;
+    }
+    int pool_rc = pool_run(cfg, t, &kl, results, &run.pool, err, sizeof err);
+    if (pool_rc != 0)
+        fprintf(stderr, "s3bench: %s\n", err);
+    cpu_seconds(&run.cpu_user, &run.cpu_system);
+
+    if (report_csv_name(run.result_key, sizeof run.result_key, cfg) != 0) {
+        fprintf(stderr, "s3bench: result name too long\n");
+        goto cleanup;
+    }
+    int n = snprintf(run.csv_path, sizeof run.csv_path, "%s/%s", cfg->out_dir, run.result_key);
+    if (n < 0 || (size_t)n >= sizeof run.csv_path) {
+        fprintf(stderr, "s3bench: output path too long\n");
+        goto cleanup;
+    }
+    if (report_csv_build(&kl, results, run.pool.fetch_seconds, &csv, &csvlen) != 0) {
+        fprintf(stderr, "s3bench: out of memory building the CSV\n");
+        goto cleanup;
+    }
+    if (write_file(run.csv_path, csv, csvlen, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: %s\n", err);
+        goto cleanup;
+    }
+    if (!cfg->no_upload && cfg->result_bucket[0]) {
+        if (upload_csv(cfg, t, run.result_key, csv, csvlen, err, sizeof err) == 0) {
+            run.uploaded = 1;
+        } else {
+            fprintf(stderr, "s3bench: %s (the CSV is kept at %s)\n", err, run.csv_path);
+            run.uploaded = -1;
+        }
+    }
+    report_summary(stderr, &run);
+    if (cfg->json && report_json(stdout, &run) != 0)
+        fprintf(stderr, "s3bench: cannot write the JSON summary\n");
+    if (pool_rc == 0 && run.pool.failed == 0 && run.pool.mismatched == 0 && run.uploaded >= 0)
+        code = EXIT_OK;
+cleanup:
+    free(csv);
+    free(results);
+    keylist_free(&kl);
+    return code;
+}

@@ -68,4 +68,8 @@ int tab_write_markdown(FILE *f, const struct tab_row *rows, size_t n);
 int tab_write_all(const char *dir, const struct tab_row *rows, size_t n,
                   char *err, size_t errlen);
 
+/* The whole report of t: its rows (tab_rows) written by tab_write_all into
+ * dir, and as a Markdown table to md. Returns 0, or -1 with err. */
+int tab_report(const struct tab *t, const char *dir, FILE *md, char *err, size_t errlen);
+
 #endif

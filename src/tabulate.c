@@ -542,3 +542,16 @@ int tab_write_all(const char *dir, const struct tab_row *rows, size_t n, char *e
         return errmsg_set(err, errlen, "cannot write %s", gp);
     return run_gnuplot(gp, err, errlen);
 }
+
+int tab_report(const struct tab *t, const char *dir, FILE *md, char *err, size_t errlen)
+{
+    struct tab_row *rows = NULL;
+    size_t n = 0;
+    if (tab_rows(t, &rows, &n) != 0)
+        return errmsg_set(err, errlen, "out of memory");
+    int rc = tab_write_all(dir, rows, n, err, errlen);
+    if (rc == 0 && tab_write_markdown(md, rows, n) != 0)
+        rc = errmsg_set(err, errlen, "cannot write the table: %s", strerror(errno));
+    free(rows);
+    return rc;
+}

@@ -5,6 +5,7 @@
  * read-only for the rest of the run. */
 #include <stddef.h>
 #include <stdint.h>
+#include "creds.h"
 
 #define S3BENCH_VERSION "0.1.0"
 
@@ -16,6 +17,10 @@
 
 enum config_mode { CONFIG_MODE_THREAD, CONFIG_MODE_PROCESS };
 enum config_command { CONFIG_CMD_RUN, CONFIG_CMD_POPULATE, CONFIG_CMD_HELP, CONFIG_CMD_VERSION };
+/* How a bucket goes into a request: AUTO is virtual-hosted on AWS (path
+ * style for names that cannot be a TLS host name, such as dotted ones) and
+ * path style on a custom endpoint; the flags force one or the other. */
+enum config_addressing { CONFIG_ADDR_AUTO, CONFIG_ADDR_PATH, CONFIG_ADDR_VIRTUAL };
 
 /* Exit codes, documented in the usage text and the README. */
 enum {
@@ -38,17 +43,20 @@ struct config {
     enum config_mode mode; /* MODE unset means thread */
     char tag[128];        /* TAG unset means "s3bench"; letters, digits, . _ - */
     char endpoint[512];   /* scheme://host[:port], no trailing '/'; "" = AWS */
-    char region[64];
+    enum config_addressing addressing;
+    char region[64];      /* --region, AWS_REGION, AWS_DEFAULT_REGION, the
+                           * profile's, else us-east-1 */
     char out_dir[1024];
     int no_upload;        /* also set when there is no result bucket */
     int json;
     int verbose;
-    char ca_bundle[1024]; /* AWS_CA_BUNDLE; "" = libcurl's default */
-    /* Credentials from the environment (a later credentials module adds the
-     * other providers). Never printed. */
-    char access_key[128];
-    char secret_key[128];
-    char session_token[2048];
+    int quiet;            /* --quiet: no progress line */
+    char detail[1024];    /* --detail FILE: per-object timings; "" = none */
+    char ca_bundle[1024]; /* --ca-bundle, else AWS_CA_BUNDLE; "" = libcurl's default */
+    int insecure;         /* --insecure: no TLS verification (main warns) */
+    /* Where the credentials come from, with the keys when they are static.
+     * Never printed. */
+    struct creds_config creds;
     /* populate */
     long populate_count;  /* required unless keys_from is set */
     char keys_from[1024]; /* --keys-from: file of NUL-separated key names to
@@ -58,7 +66,9 @@ struct config {
 };
 
 /* Fills cfg from the environment env (a NULL-terminated "NAME=value" array,
- * normally environ; NULL = empty) and the arguments argv[1..argc-1]. Returns
+ * normally environ; NULL = empty), the AWS shared files it names (see
+ * creds_config_load; the only files read) and the arguments
+ * argv[1..argc-1]. Returns
  * 0, or EXIT_USAGE with a one-line message in err (no newline, no program
  * name prefix, no secret in it) and cfg->show_usage set when main should
  * also print the usage. On failure cfg holds no credentials. For HELP and

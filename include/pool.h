@@ -5,7 +5,9 @@
  * balance), each with its own S3 client. Results land in one slot per key. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "config.h"
+#include "hist.h"
 #include "keylist.h"
 #include "s3.h"
 
@@ -20,6 +22,7 @@ struct pool_result {
     uint64_t bytes;         /* body bytes counted */
     int32_t status;         /* HTTP status, 0 if no answer */
     int32_t state;          /* enum pool_state */
+    int32_t worker;         /* which worker fetched it */
     double ttfb, total;     /* seconds */
 };
 
@@ -27,13 +30,18 @@ struct pool_summary {
     double fetch_seconds;   /* CLOCK_MONOTONIC, workers' start to last result */
     size_t ok, failed, mismatched;
     uint64_t bytes;
+    /* Total time and time to first byte of every object that answered,
+     * in µs: each worker's histograms merged after the run. */
+    struct hist latency, ttfb;
 };
 
 /* Fetches every key of kl with cfg->concurrency workers of cfg->mode,
- * writing results[i] for key i (results has kl->count slots). Returns 0 when
- * the pool ran (object failures are counted in sum), -1 with a message in err
- * when it could not run. */
+ * writing results[i] for key i (results has kl->count slots). progress, if
+ * not NULL, is a terminal on which to show how far the run is. Returns 0
+ * when the pool ran (object failures are counted in sum), -1 with a message
+ * in err when it could not run. */
 int pool_run(const struct config *cfg, const struct s3_target *t, const struct keylist *kl,
-             struct pool_result *results, struct pool_summary *sum, char *err, size_t errlen);
+             struct pool_result *results, struct pool_summary *sum, FILE *progress,
+             char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,7 @@ struct report_run {
     double list_seconds;
     struct pool_summary pool;
     double cpu_user, cpu_system;  /* getrusage of self and children */
+    long peak_rss_kib;            /* the largest of self and the children */
     char csv_path[2048];
     char result_key[256];
     int uploaded;                 /* 1 uploaded, 0 not asked, -1 failed */
@@ -32,6 +33,14 @@ int report_csv_name(char *dst, size_t dstlen, const struct config *cfg);
  * *out is malloc'd. Returns 0, or -1 when memory runs out. */
 int report_csv_build(const struct keylist *kl, const struct pool_result *results,
                      double fetch_seconds, char **out, size_t *outlen);
+
+/* Builds the detail CSV in memory: "key,worker,status,size,bytes,ttfb_ms,
+ * total_ms", one row per key in listing order (RFC 4180 quoting, CRLF, as
+ * the result CSV). size is the Content-Length (empty when none came), bytes
+ * those counted; a key never fetched has worker -1 and empty times. *out is
+ * malloc'd. Returns 0, or -1 when memory runs out. */
+int report_detail_build(const struct keylist *kl, const struct pool_result *results,
+                        char **out, size_t *outlen);
 
 /* Writes the human summary of run to f. */
 void report_summary(FILE *f, const struct report_run *run);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Seconds on the monotonic clock. */
 static double now_seconds(void)
@@ -68,6 +69,19 @@ static int write_file(const char *path, const char *data, size_t len, char *err,
     return 0;
 }
 
+/* Writes the per-object detail CSV to path. Returns 0, or -1 with err. */
+static int write_detail(const char *path, const struct keylist *kl, const struct pool_result *results,
+                        char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    if (report_detail_build(kl, results, &text, &len) != 0)
+        return errmsg_set(err, errlen, "out of memory building the detail CSV");
+    int rc = write_file(path, text, len, err, errlen);
+    free(text);
+    return rc;
+}
+
 /* Uploads the result CSV. Returns 0, or -1 with err. */
 static int upload_csv(const struct config *cfg, const struct s3_target *t, const char *key,
                       const char *data, size_t len, char *err, size_t errlen)
@@ -86,16 +100,18 @@ static int upload_csv(const struct config *cfg, const struct s3_target *t, const
     return rc;
 }
 
-/* CPU seconds of this process and its reaped children. */
-static void cpu_seconds(double *user, double *sys)
+/* CPU seconds of this process and its reaped children (process mode's
+ * workers), and the peak resident size of the largest of them. */
+static void resource_usage(struct report_run *run)
 {
     struct rusage self, kids;
     getrusage(RUSAGE_SELF, &self);
     getrusage(RUSAGE_CHILDREN, &kids);
-    *user = (double)(self.ru_utime.tv_sec + kids.ru_utime.tv_sec) +
-            (double)(self.ru_utime.tv_usec + kids.ru_utime.tv_usec) / 1e6;
-    *sys = (double)(self.ru_stime.tv_sec + kids.ru_stime.tv_sec) +
-           (double)(self.ru_stime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+    run->cpu_user = (double)(self.ru_utime.tv_sec + kids.ru_utime.tv_sec) +
+                    (double)(self.ru_utime.tv_usec + kids.ru_utime.tv_usec) / 1e6;
+    run->cpu_system = (double)(self.ru_stime.tv_sec + kids.ru_stime.tv_sec) +
+                      (double)(self.ru_stime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+    run->peak_rss_kib = self.ru_maxrss > kids.ru_maxrss ? self.ru_maxrss : kids.ru_maxrss;
 }
 
 int bench_run(const struct config *cfg, const struct s3_target *t)
@@ -121,10 +137,12 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
         fprintf(stderr, "s3bench: out of memory for %zu results\n", kl.count);
         goto cleanup;
     }
-    int pool_rc = pool_run(cfg, t, &kl, results, &run.pool, err, sizeof err);
+    /* Progress only for a person watching: never into a log or a pipe. */
+    FILE *progress = !cfg->quiet && isatty(STDERR_FILENO) ? stderr : NULL;
+    int pool_rc = pool_run(cfg, t, &kl, results, &run.pool, progress, err, sizeof err);
     if (pool_rc != 0)
         fprintf(stderr, "s3bench: %s\n", err);
-    cpu_seconds(&run.cpu_user, &run.cpu_system);
+    resource_usage(&run);
 
     if (report_csv_name(run.result_key, sizeof run.result_key, cfg) != 0) {
         fprintf(stderr, "s3bench: result name too long\n");
@@ -140,6 +158,10 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
         goto cleanup;
     }
     if (write_file(run.csv_path, csv, csvlen, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: %s\n", err);
+        goto cleanup;
+    }
+    if (cfg->detail[0] && write_detail(cfg->detail, &kl, results, err, sizeof err) != 0) {
         fprintf(stderr, "s3bench: %s\n", err);
         goto cleanup;
     }

@@ -4,6 +4,7 @@
 #include "pool.h"
 
 #include "errmsg.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,9 +29,17 @@ struct worker {
     _Atomic uint64_t *next;          /* the one thing workers share */
     struct pool_result *results;     /* thread mode: the result slots */
     int fd;                          /* process mode: the pipe to the parent */
+    int id;
     pthread_t tid;
     int rc;
     char err[256];
+    /* Thread mode: this worker's own statistics, merged after the join.
+     * done and bytes are written by this worker alone and only read, for
+     * the progress line, by the main thread. */
+    struct hist *latency, *ttfb;
+    _Atomic uint64_t done, bytes;
+    _Atomic int finished;
+    double last_result;              /* when its last result came */
 };
 
 /* Seconds on the monotonic clock. */
@@ -39,6 +48,16 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts a fetched object's times in the histograms (µs). Only objects that
+ * came whole count: the percentiles describe successful fetches. */
+static void record_times(struct hist *latency, struct hist *ttfb, const struct pool_result *r)
+{
+    if (r->state != POOL_OK)
+        return;
+    hist_record(latency, (uint64_t)(r->total * 1e6 + 0.5));
+    hist_record(ttfb, (uint64_t)(r->ttfb * 1e6 + 0.5));
 }
 
 /* Prints "GET s3://bucket/key: why" with the key's control bytes escaped, so
@@ -100,12 +119,18 @@ static int worker_loop(struct worker *w)
         struct pool_result res = {
             .index = i, .content_length = r.content_length, .bytes = r.bytes,
             .status = (int32_t)r.status, .state = ok ? POOL_OK : POOL_FAILED,
-            .ttfb = r.ttfb, .total = r.total,
+            .worker = w->id, .ttfb = r.ttfb, .total = r.total,
         };
         if (!ok && reported++ < WORKER_REPORTED_FAILURES)
             report_failure(w->cfg->bucket, key, keylen, &r);
         if (w->fd < 0) {
             w->results[i] = res;
+            record_times(w->latency, w->ttfb, &res);
+            w->last_result = now_seconds();
+            atomic_store_explicit(&w->bytes, atomic_load_explicit(&w->bytes, memory_order_relaxed) + r.bytes,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&w->done, atomic_load_explicit(&w->done, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
         } else if (write_full(w->fd, &res, sizeof res) != 0) {
             errmsg_set(w->err, sizeof w->err, "result pipe: %s", strerror(errno));
             goto cleanup;
@@ -122,12 +147,32 @@ static void *thread_main(void *arg)
 {
     struct worker *w = arg;
     w->rc = worker_loop(w);
+    atomic_store_explicit(&w->finished, 1, memory_order_release);
     return NULL;
+}
+
+/* Shows the threads' progress until every one has finished. */
+static void watch_threads(struct worker *ws, int n, struct progress *pg)
+{
+    const struct timespec tick = {.tv_sec = 0, .tv_nsec = 50 * 1000 * 1000};
+    for (;;) {
+        uint64_t done = 0, bytes = 0;
+        int finished = 0;
+        for (int i = 0; i < n; i++) {
+            done += atomic_load_explicit(&ws[i].done, memory_order_relaxed);
+            bytes += atomic_load_explicit(&ws[i].bytes, memory_order_relaxed);
+            finished += atomic_load_explicit(&ws[i].finished, memory_order_acquire);
+        }
+        if (finished == n)
+            return;
+        progress_update(pg, done, bytes, now_seconds());
+        nanosleep(&tick, NULL);
+    }
 }
 
 /* Thread mode: N threads writing straight into their result slots (each slot
  * has one writer; join publishes them). Returns 0 or -1 with err. */
-static int run_threads(struct worker *ws, int n, char *err, size_t errlen)
+static int run_threads(struct worker *ws, int n, struct progress *pg, char *err, size_t errlen)
 {
     int started = 0, rc = 0;
     for (; started < n; started++) {
@@ -139,6 +184,8 @@ static int run_threads(struct worker *ws, int n, char *err, size_t errlen)
             break;
         }
     }
+    if (pg->f)
+        watch_threads(ws, started, pg);
     for (int i = 0; i < started; i++) {
         pthread_join(ws[i].tid, NULL);
         if (ws[i].rc != 0 && rc == 0) {
@@ -149,11 +196,34 @@ static int run_threads(struct worker *ws, int n, char *err, size_t errlen)
     return rc;
 }
 
-/* Reads records from the children's pipes until every pipe is closed,
- * storing each in its slot. Records are whole (writes below PIPE_BUF are
- * atomic) but reads are still reassembled per pipe. Returns 0 or -1. */
-static int collect_records(int *fds, int n, size_t count, struct pool_result *results,
-                           char *err, size_t errlen)
+/* What the parent of process mode gathers: the slots, the histograms and
+ * the progress line, fed as the children's records come in. */
+struct collector {
+    size_t count;
+    struct pool_result *results;
+    struct pool_summary *sum;
+    struct progress *pg;
+    uint64_t done, bytes;
+    double last_result;
+};
+
+/* Takes one whole record from a child. */
+static void collect_one(struct collector *col, const struct pool_result *rec)
+{
+    if (rec->index >= col->count)
+        return;
+    col->results[rec->index] = *rec;
+    record_times(&col->sum->latency, &col->sum->ttfb, rec);
+    col->done++;
+    col->bytes += rec->bytes;
+    col->last_result = now_seconds();
+    progress_update(col->pg, col->done, col->bytes, col->last_result);
+}
+
+/* Reads records from the children's pipes until every pipe is closed.
+ * Records are whole (writes below PIPE_BUF are atomic) but reads are still
+ * reassembled per pipe. Returns 0 or -1. */
+static int collect_records(int *fds, int n, struct collector *col, char *err, size_t errlen)
 {
     int rc = -1, open_fds = n;
     struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
@@ -166,7 +236,12 @@ static int collect_records(int *fds, int n, size_t count, struct pool_result *re
     for (int i = 0; i < n; i++)
         pfd[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
     while (open_fds > 0) {
-        if (poll(pfd, (nfds_t)n, -1) < 0) {
+        /* With a progress line, wake up now and then to redraw it even
+         * while one big object holds every worker. */
+        int ready = poll(pfd, (nfds_t)n, col->pg->f ? 100 : -1);
+        if (ready == 0)
+            progress_update(col->pg, col->done, col->bytes, now_seconds());
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             errmsg_set(err, errlen, "poll: %s", strerror(errno));
@@ -187,8 +262,7 @@ static int collect_records(int *fds, int n, size_t count, struct pool_result *re
             have[i] += (size_t)got;
             if (have[i] == sizeof partial[i]) {
                 have[i] = 0;
-                if (partial[i].index < count)
-                    results[partial[i].index] = partial[i];
+                collect_one(col, &partial[i]);
             }
         }
     }
@@ -203,8 +277,7 @@ cleanup:
 /* Process mode: N children forked after the listing (they inherit the key
  * list), each with its own pipe; the parent collects and reaps. Returns 0, or
  * -1 with err when a child could not start or did not end cleanly. */
-static int run_processes(struct worker *ws, int n, size_t count, struct pool_result *results,
-                         char *err, size_t errlen)
+static int run_processes(struct worker *ws, int n, struct collector *col, char *err, size_t errlen)
 {
     int rc = -1, forked = 0;
     int *fds = malloc((size_t)n * sizeof *fds);
@@ -244,7 +317,7 @@ static int run_processes(struct worker *ws, int n, size_t count, struct pool_res
         fds[forked] = p[0];
         pids[forked] = pid;
     }
-    int crc = collect_records(fds, forked, count, results, err, errlen);
+    int crc = collect_records(fds, forked, col, err, errlen);
     int bad = 0;
     for (int i = 0; i < forked; i++) {
         int st;
@@ -266,31 +339,59 @@ cleanup:
 }
 
 int pool_run(const struct config *cfg, const struct s3_target *t, const struct keylist *kl,
-             struct pool_result *results, struct pool_summary *sum, char *err, size_t errlen)
+             struct pool_result *results, struct pool_summary *sum, FILE *progress,
+             char *err, size_t errlen)
 {
     int rc = -1, n = cfg->concurrency;
     memset(sum, 0, sizeof *sum);
+    hist_init(&sum->latency);
+    hist_init(&sum->ttfb);
     for (size_t i = 0; i < kl->count; i++)
-        results[i] = (struct pool_result){.index = i, .content_length = -1, .state = POOL_PENDING};
+        results[i] = (struct pool_result){.index = i, .content_length = -1, .state = POOL_PENDING,
+                                          .worker = -1};
+    int threads = cfg->mode == CONFIG_MODE_THREAD;
     struct worker *ws = calloc((size_t)n, sizeof *ws);
+    struct hist *hists = threads ? malloc(2 * (size_t)n * sizeof *hists) : NULL;
     /* Shared memory, so forked children advance the same counter. */
     _Atomic uint64_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (!ws || next == MAP_FAILED) {
+    if (!ws || (threads && !hists) || next == MAP_FAILED) {
         errmsg_set(err, errlen, "out of memory for %d workers", n);
         goto cleanup;
     }
     atomic_init(next, 0);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         ws[i] = (struct worker){.cfg = cfg, .target = t, .kl = kl, .next = next,
-                                .results = results, .fd = -1};
+                                .results = results, .fd = -1, .id = i};
+        if (threads) {
+            ws[i].latency = &hists[2 * i];
+            ws[i].ttfb = &hists[2 * i + 1];
+            hist_init(ws[i].latency);
+            hist_init(ws[i].ttfb);
+        }
+    }
 
-    double start = now_seconds();
-    if (cfg->mode == CONFIG_MODE_THREAD)
-        rc = run_threads(ws, n, err, errlen);
-    else
-        rc = run_processes(ws, n, kl->count, results, err, errlen);
-    sum->fetch_seconds = now_seconds() - start;
+    struct progress pg;
+    double start = now_seconds(), end = start;
+    progress_init(&pg, progress, kl->count, start);
+    if (threads) {
+        rc = run_threads(ws, n, &pg, err, errlen);
+        for (int i = 0; i < n; i++) {
+            hist_merge(&sum->latency, ws[i].latency);
+            hist_merge(&sum->ttfb, ws[i].ttfb);
+            if (ws[i].last_result > end)
+                end = ws[i].last_result;
+        }
+    } else {
+        struct collector col = {.count = kl->count, .results = results, .sum = sum, .pg = &pg,
+                                .last_result = start};
+        rc = run_processes(ws, n, &col, err, errlen);
+        end = col.last_result;
+    }
+    progress_end(&pg);
+    /* The span ends at the last result, as the reference's did, not when
+     * the workers were reaped. */
+    sum->fetch_seconds = end - start;
 
     for (size_t i = 0; i < kl->count; i++) {
         const struct pool_result *r = &results[i];
@@ -305,6 +406,7 @@ int pool_run(const struct config *cfg, const struct s3_target *t, const struct k
 cleanup:
     if (next && next != MAP_FAILED)
         munmap((void *)next, sizeof *next);
+    free(hists);
     free(ws);
     return rc;
 }

@@ -33,12 +33,30 @@ static void csv_field(FILE *f, const char *s, size_t len)
     fputc('"', f);
 }
 
-int report_csv_build(const struct keylist *kl, const struct pool_result *results,
-                     double fetch_seconds, char **out, size_t *outlen)
+/* Opens a stream writing into a growing buffer *out. */
+static FILE *buffer_open(char **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
-    FILE *f = open_memstream(out, outlen);
+    return open_memstream(out, outlen);
+}
+
+/* Closes f; on any write error frees the buffer. Returns 0 or -1. */
+static int buffer_close(FILE *f, char **out)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int report_csv_build(const struct keylist *kl, const struct pool_result *results,
+                     double fetch_seconds, char **out, size_t *outlen)
+{
+    FILE *f = buffer_open(out, outlen);
     if (!f)
         return -1;
     fprintf(f, "Key (time = %.6f) sec,Size,CalcSize\r\n", fetch_seconds);
@@ -52,19 +70,34 @@ int report_csv_build(const struct keylist *kl, const struct pool_result *results
         else
             fprintf(f, ",%" PRIu64 ",\r\n", kl->items[i].size);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        free(*out);
-        *out = NULL;
-        return -1;
-    }
-    return 0;
+    return buffer_close(f, out);
 }
 
-/* Rate per second, 0 for an empty span. */
-static double per_second(double amount, double seconds)
+int report_detail_build(const struct keylist *kl, const struct pool_result *results,
+                        char **out, size_t *outlen)
 {
-    return seconds > 0 ? amount / seconds : 0;
+    FILE *f = buffer_open(out, outlen);
+    if (!f)
+        return -1;
+    fputs("key,worker,status,size,bytes,ttfb_ms,total_ms\r\n", f);
+    for (size_t i = 0; i < kl->count; i++) {
+        const struct pool_result *r = &results[i];
+        csv_field(f, keylist_key(kl, i), kl->items[i].len);
+        fprintf(f, ",%d,%d,", r->worker, r->status);
+        if (r->content_length >= 0)
+            fprintf(f, "%" PRId64, r->content_length);
+        if (r->state == POOL_PENDING)
+            fprintf(f, ",%" PRIu64 ",,\r\n", r->bytes);
+        else
+            fprintf(f, ",%" PRIu64 ",%.3f,%.3f\r\n", r->bytes, r->ttfb * 1e3, r->total * 1e3);
+    }
+    return buffer_close(f, out);
+}
+
+/* amount / per, or 0 when per is 0 (an empty run has no rate). */
+static double ratio(double amount, double per)
+{
+    return per > 0 ? amount / per : 0;
 }
 
 void report_summary(FILE *f, const struct report_run *run)
@@ -75,8 +108,16 @@ void report_summary(FILE *f, const struct report_run *run)
             config_mode_name(run->cfg->mode), run->cfg->concurrency, run->objects, mib,
             p->fetch_seconds, run->list_seconds);
     fprintf(f, "  %.1f objects/s, %.1f MiB/s; %zu failed, %zu mismatched; CPU %.2f s user, %.2f s system\n",
-            per_second((double)run->objects, p->fetch_seconds), per_second(mib, p->fetch_seconds),
+            ratio((double)run->objects, p->fetch_seconds), ratio(mib, p->fetch_seconds),
             p->failed, p->mismatched, run->cpu_user, run->cpu_system);
+    const struct hist *l = &p->latency, *t = &p->ttfb;
+    fprintf(f, "  latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f; first byte p50 %.2f, p99 %.2f\n",
+            hist_percentile(l, 50) / 1e3, hist_percentile(l, 90) / 1e3, hist_percentile(l, 99) / 1e3,
+            hist_percentile(l, 100) / 1e3, hist_percentile(t, 50) / 1e3, hist_percentile(t, 99) / 1e3);
+    double cpu = run->cpu_user + run->cpu_system;
+    fprintf(f, "  CPU %.2f s per GiB, %.3f s per 1,000 objects; peak RSS %.1f MiB\n",
+            ratio(cpu, (double)p->bytes / (1024.0 * 1024.0 * 1024.0)),
+            ratio(cpu, (double)run->objects / 1000.0), (double)run->peak_rss_kib / 1024.0);
     if (run->uploaded == 1)
         fprintf(f, "  result: %s, uploaded to s3://%s/%s\n", run->csv_path,
                 run->cfg->result_bucket, run->result_key);
@@ -89,25 +130,47 @@ int report_json(FILE *f, const struct report_run *run)
 {
     int rc = -1;
     const struct pool_summary *p = &run->pool;
+    const struct hist *l = &p->latency, *t = &p->ttfb;
+    double cpu = run->cpu_user + run->cpu_system;
+    const struct {
+        const char *name;
+        double value;
+    } numbers[] = {
+        {"concurrency", run->cfg->concurrency},
+        {"objects", (double)run->objects},
+        {"bytes", (double)p->bytes},
+        {"list_seconds", run->list_seconds},
+        {"fetch_seconds", p->fetch_seconds},
+        {"objects_per_second", ratio((double)run->objects, p->fetch_seconds)},
+        {"bytes_per_second", ratio((double)p->bytes, p->fetch_seconds)},
+        {"mib_per_second", ratio((double)p->bytes / (1024.0 * 1024.0), p->fetch_seconds)},
+        {"errors", (double)p->failed},
+        {"mismatches", (double)p->mismatched},
+        {"latency_p50_ms", hist_percentile(l, 50) / 1e3},
+        {"latency_p90_ms", hist_percentile(l, 90) / 1e3},
+        {"latency_p99_ms", hist_percentile(l, 99) / 1e3},
+        {"latency_max_ms", hist_percentile(l, 100) / 1e3},
+        {"latency_mean_ms", hist_mean(l) / 1e3},
+        {"ttfb_p50_ms", hist_percentile(t, 50) / 1e3},
+        {"ttfb_p90_ms", hist_percentile(t, 90) / 1e3},
+        {"ttfb_p99_ms", hist_percentile(t, 99) / 1e3},
+        {"ttfb_max_ms", hist_percentile(t, 100) / 1e3},
+        {"cpu_user_seconds", run->cpu_user},
+        {"cpu_system_seconds", run->cpu_system},
+        {"cpu_seconds_per_gib", ratio(cpu, (double)p->bytes / (1024.0 * 1024.0 * 1024.0))},
+        {"cpu_seconds_per_1000_objects", ratio(cpu, (double)run->objects / 1000.0)},
+        {"peak_rss_kib", (double)run->peak_rss_kib},
+    };
     char *text = NULL;
     cJSON *o = cJSON_CreateObject();
-    if (!o)
-        goto cleanup;
-    if (!cJSON_AddStringToObject(o, "mode", config_mode_name(run->cfg->mode)) ||
-        !cJSON_AddNumberToObject(o, "concurrency", run->cfg->concurrency) ||
+    if (!o || !cJSON_AddStringToObject(o, "mode", config_mode_name(run->cfg->mode)) ||
         !cJSON_AddStringToObject(o, "bucket", run->cfg->bucket) ||
-        !cJSON_AddStringToObject(o, "tag", run->cfg->tag) ||
-        !cJSON_AddNumberToObject(o, "objects", (double)run->objects) ||
-        !cJSON_AddNumberToObject(o, "bytes", (double)p->bytes) ||
-        !cJSON_AddNumberToObject(o, "list_seconds", run->list_seconds) ||
-        !cJSON_AddNumberToObject(o, "fetch_seconds", p->fetch_seconds) ||
-        !cJSON_AddNumberToObject(o, "objects_per_second", per_second((double)run->objects, p->fetch_seconds)) ||
-        !cJSON_AddNumberToObject(o, "bytes_per_second", per_second((double)p->bytes, p->fetch_seconds)) ||
-        !cJSON_AddNumberToObject(o, "errors", (double)p->failed) ||
-        !cJSON_AddNumberToObject(o, "mismatches", (double)p->mismatched) ||
-        !cJSON_AddNumberToObject(o, "cpu_user_seconds", run->cpu_user) ||
-        !cJSON_AddNumberToObject(o, "cpu_system_seconds", run->cpu_system) ||
-        !cJSON_AddStringToObject(o, "csv", run->csv_path) ||
+        !cJSON_AddStringToObject(o, "tag", run->cfg->tag))
+        goto cleanup;
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (!cJSON_AddNumberToObject(o, numbers[i].name, numbers[i].value))
+            goto cleanup;
+    if (!cJSON_AddStringToObject(o, "csv", run->csv_path) ||
         !cJSON_AddStringToObject(o, "result_key", run->result_key) ||
         !cJSON_AddBoolToObject(o, "uploaded", run->uploaded == 1))
         goto cleanup;

@@ -72,3 +72,16 @@ run: $(BUILD)/s3bench
 
 clean:
 	rm -rf build
+
+# `make bench`: the performance harness (bench/run.sh): an nginx S3 stand-in on
+# 127.0.0.1, wrk as the ceiling, s3bench in both modes, a boto3 baseline, and the
+# listing and signing micro-benchmarks linked against the project's objects.
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+.PHONY: bench
+$(BUILD)/bench/%: bench/%.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(ALL_LDFLAGS) $(LIBS)
+
+bench: $(BUILD)/s3bench $(BENCH_BIN)
+	@BUILD=$(BUILD) bench/run.sh

@@ -4,6 +4,7 @@
 # exact command and fails.
 #   scripts/deps.sh              install whatever is missing
 #   scripts/deps.sh --if-missing the same, but silent when nothing is missing
+#   scripts/deps.sh --bench      build packages plus the benchmark's (make bench)
 set -euo pipefail
 
 # Build: compiler, pkg-config and the -dev packages the Makefile asks pkg-config for.
@@ -11,6 +12,8 @@ BUILD_PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libxml2-dev libc
 # Tests and the local demo: the Ceph RADOS Gateway as a real S3 server, curl;
 # gnuplot draws the sweep and report charts.
 TEST_PKGS="radosgw ceph-mon ceph-osd ceph-common curl ca-certificates procps iproute2 python3 gnuplot-nox"
+# Benchmark (`make bench` only): nginx as the S3 stand-in, wrk, boto3 for the Python baseline.
+BENCH_PKGS="nginx-light wrk python3 python3-boto3"
 
 # Prints the packages of "$@" that dpkg does not have installed.
 missing() {
@@ -21,9 +24,13 @@ missing() {
     echo "$out"
 }
 
-need=$(missing $BUILD_PKGS $TEST_PKGS)
+if [ "${1:-}" = "--bench" ]; then
+    need=$(missing $BUILD_PKGS $BENCH_PKGS)
+else
+    need=$(missing $BUILD_PKGS $TEST_PKGS)
+fi
 if [ -z "${need// /}" ]; then
-    [ "${1:-}" = "--if-missing" ] || echo "deps: everything is installed"
+    [ -n "${1:-}" ] || echo "deps: everything is installed"
     exit 0
 fi
 cmd="apt-get install -y --no-install-recommends$need"

@@ -12,23 +12,14 @@
 #include <string.h>
 
 #include "keylist.h"
-
-/* splitmix64: a tiny, well-mixed generator; the same seed gives the same
- * bucket on every machine. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "rng.h"
 
 uint64_t populate_size(uint64_t seed, uint64_t i, uint64_t min, uint64_t max)
 {
     if (min >= max)
         return min;
     uint64_t st = seed * 0x100000001b3ULL + i;
-    double u = (double)(splitmix64(&st) >> 11) / 9007199254740992.0; /* [0, 1) */
+    double u = rng_unit(&st);
     double lo = log((double)(min ? min : 1)), hi = log((double)max + 1);
     uint64_t v = (uint64_t)exp(lo + u * (hi - lo));
     return v < min ? min : v > max ? max : v;
@@ -39,10 +30,10 @@ void populate_fill(unsigned char *buf, size_t len, uint64_t seed, uint64_t i)
     uint64_t st = seed ^ (i * 0xd1342543de82ef95ULL);
     size_t o = 0;
     for (; o + 8 <= len; o += 8) {
-        uint64_t v = splitmix64(&st);
+        uint64_t v = rng_next(&st);
         memcpy(buf + o, &v, 8);
     }
-    uint64_t v = splitmix64(&st);
+    uint64_t v = rng_next(&st);
     memcpy(buf + o, &v, len - o);
 }
 

@@ -85,3 +85,36 @@ $(BUILD)/bench/%: bench/%.c $(LIB_OBJ)
 
 bench: $(BUILD)/s3bench $(BENCH_BIN)
 	@BUILD=$(BUILD) bench/run.sh
+
+# `make fuzz`: the libFuzzer targets of test/fuzz/ (clang, with ASan and UBSan,
+# every report fatal) built into build/fuzz/, then each run for FUZZ_SECONDS
+# (default 60) by test/fuzz/run.sh, which prints the executions per target.
+# `make fuzz-build` only builds. A crash input kept in test/fuzz/regressions/
+# is replayed by `make test` too (test/test_fuzz_replay.c includes the targets).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude $(PKG_CFLAGS) $(FUZZ_SAN) $(CFLAGS)
+FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/main.c,$(SRC)))
+FUZZ_BIN     := $(patsubst test/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard test/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/*.h) | check-deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC    $< (fuzz)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/libs3bench.a: $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h $(FUZZ_DIR)/libs3bench.a
+	@$(if $(Q),echo "  LINK  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(FUZZ_DIR)/libs3bench.a $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh $(FUZZ_BIN)
+
+# The replay test includes the fuzz targets' sources.
+$(BUILD)/test/test_fuzz_replay: $(wildcard test/fuzz/*.c test/fuzz/*.h)

@@ -25,6 +25,10 @@ struct cli_args {
     const char *size;
     const char *seed;
     const char *keys_from;
+    const char *ca_bundle;
+    int path_style;       /* --path-style */
+    int virtual_hosted;   /* --virtual-hosted */
+    int insecure;         /* --insecure */
     int no_upload;
     int json;
     int verbose;          /* how many -v */

@@ -26,6 +26,10 @@ enum {
     OPT_SIZE,
     OPT_SEED,
     OPT_KEYS_FROM,
+    OPT_CA_BUNDLE,
+    OPT_PATH_STYLE,
+    OPT_VIRTUAL_HOSTED,
+    OPT_INSECURE,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +51,10 @@ static const struct option long_opts[] = {
     {"size", required_argument, NULL, OPT_SIZE},
     {"seed", required_argument, NULL, OPT_SEED},
     {"keys-from", required_argument, NULL, OPT_KEYS_FROM},
+    {"ca-bundle", required_argument, NULL, OPT_CA_BUNDLE},
+    {"path-style", no_argument, NULL, OPT_PATH_STYLE},
+    {"virtual-hosted", no_argument, NULL, OPT_VIRTUAL_HOSTED},
+    {"insecure", no_argument, NULL, OPT_INSECURE},
     {NULL, 0, NULL, 0},
 };
 
@@ -89,6 +97,8 @@ static int offending_option(char *buf, size_t cap, const char *arg)
  * types `populate --json` learns it was ignored rather than wondering. */
 static int check_applicable(const struct cli_args *a, char *err, size_t errlen)
 {
+    if (a->path_style && a->virtual_hosted)
+        return cli_fail(err, errlen, "give --path-style or --virtual-hosted, not both");
     if (a->command == CONFIG_CMD_RUN) {
         if (a->count)
             return cli_fail(err, errlen, "--count applies only to populate");
@@ -183,6 +193,10 @@ int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errle
         case OPT_SIZE: a->size = optarg; break;
         case OPT_SEED: a->seed = optarg; break;
         case OPT_KEYS_FROM: a->keys_from = optarg; break;
+        case OPT_CA_BUNDLE: a->ca_bundle = optarg; break;
+        case OPT_PATH_STYLE: a->path_style = 1; break;
+        case OPT_VIRTUAL_HOSTED: a->virtual_hosted = 1; break;
+        case OPT_INSECURE: a->insecure = 1; break;
         case 'h':
             a->command = CONFIG_CMD_HELP;
             return 0;

@@ -4,6 +4,8 @@
  * exit 2 before any request is made. Never prints, never exits. */
 #include "config.h"
 #include "cli.h"
+#include "env.h"
+#include "errmsg.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -20,25 +22,6 @@ struct setting {
     const char *value; /* NULL when neither source gave it */
     const char *from;  /* "--bucket" or "BUCKET_NAME" */
 };
-
-/* Returns the value of NAME in env (a NULL-terminated "NAME=value" array),
- * or NULL when absent or empty. Empty counts as unset because container
- * task definitions and scripts often pass `NAME=` for "not configured", and
- * an empty value is never usable for any of these settings. The first
- * occurrence wins, as with getenv. */
-static const char *env_get(char **env, const char *name)
-{
-    if (!env)
-        return NULL;
-    size_t nlen = strlen(name);
-    for (char **e = env; *e; e++) {
-        if (strncmp(*e, name, nlen) == 0 && (*e)[nlen] == '=') {
-            const char *v = *e + nlen + 1;
-            return v[0] ? v : NULL;
-        }
-    }
-    return NULL;
-}
 
 /* The flag's value when given, else the environment's (env_name may be NULL
  * for flag-only settings). */
@@ -229,6 +212,18 @@ bad:
                     ellipsis(v), s->from, why);
 }
 
+/* 1 when the normalised endpoint's host is an IP address (IPv4 digits and
+ * dots, or a bracketed IPv6 literal), 0 for a host name. */
+static int endpoint_is_ip(const char *endpoint)
+{
+    const char *host = strstr(endpoint, "://");
+    host = host ? host + 3 : endpoint;
+    if (host[0] == '[')
+        return 1;
+    size_t n = strcspn(host, ":");
+    return n > 0 && strspn(host, "0123456789.") == n;
+}
+
 /* A region is a signing-scope component and may become part of a host name,
  * so only letters, digits, '-' and '_' (custom regions on S3-compatible
  * servers use more than AWS's lowercase form). */
@@ -330,30 +325,23 @@ static int parse_size_range(const char *v, uint64_t *min, uint64_t *max, char *e
     return 0;
 }
 
-/* Reads the credentials from the environment into cfg. Both the key id and
- * the secret are required; the session token is optional. This is the one
- * place that decides "are there credentials", so the later credentials
- * module (profile files, container and instance metadata) replaces this
- * function. Messages name variables, never their values. */
-static int config_check_credentials(struct config *cfg, char **env, char *err, size_t errlen)
+/* The credentials source (creds_config_load: the environment, the shared
+ * files, the container endpoint or IMDS) and then the region, which may
+ * come from the profile: --region, AWS_REGION, AWS_DEFAULT_REGION (already
+ * in cfg->region when given), the profile's region, else us-east-1. */
+static int load_credentials(struct config *cfg, char **env, char *err, size_t errlen)
 {
-    const char *key = env_get(env, "AWS_ACCESS_KEY_ID");
-    const char *secret = env_get(env, "AWS_SECRET_ACCESS_KEY");
-    const char *token = env_get(env, "AWS_SESSION_TOKEN");
-    if (!key && !secret)
-        return cli_fail(err, errlen, "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-    if (!secret)
-        return cli_fail(err, errlen, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
-    if (!key)
-        return cli_fail(err, errlen, "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
-    int rc = copy_value(cfg->access_key, sizeof cfg->access_key, key, "AWS_ACCESS_KEY_ID", err, errlen);
-    if (rc == 0)
-        rc = copy_value(cfg->secret_key, sizeof cfg->secret_key, secret, "AWS_SECRET_ACCESS_KEY",
-                        err, errlen);
-    if (rc == 0 && token)
-        rc = copy_value(cfg->session_token, sizeof cfg->session_token, token, "AWS_SESSION_TOKEN",
-                        err, errlen);
-    return rc;
+    if (creds_config_load(&cfg->creds, env, err, errlen) != 0)
+        return EXIT_USAGE;
+    if (cfg->region[0])
+        return 0;
+    char from[CREDS_MAX_NAME + 32];
+    /* Only for messages, so a cut one is fine. */
+    errmsg_set(from, sizeof from, "the region of profile '%s'", cfg->creds.profile);
+    struct setting region = {cfg->creds.region, from};
+    if (!region.value[0])
+        region = (struct setting){"us-east-1", "default region"};
+    return check_region(&region, cfg->region, sizeof cfg->region, err, errlen);
 }
 
 /* Settings both commands share: concurrency, bucket, endpoint, region,
@@ -381,33 +369,43 @@ static int load_common(struct config *cfg, const struct cli_args *a, char **env,
         return rc;
 
     /* An explicit empty --endpoint is kept (it means AWS, overriding the
-     * environment); an empty AWS_ENDPOINT_URL counts as unset anyway. */
-    struct setting endpoint = pick(a->endpoint, "--endpoint", env, "AWS_ENDPOINT_URL");
+     * environment); an empty variable counts as unset anyway. The S3
+     * service's own variable wins over the general one, as in the SDKs. */
+    struct setting endpoint = pick(a->endpoint, "--endpoint", env, "AWS_ENDPOINT_URL_S3");
+    if (!endpoint.value)
+        endpoint = pick(NULL, NULL, env, "AWS_ENDPOINT_URL");
     if (endpoint.value &&
         (rc = check_endpoint(&endpoint, cfg->endpoint, sizeof cfg->endpoint, err, errlen)) != 0)
         return rc;
+    cfg->addressing = a->path_style ? CONFIG_ADDR_PATH
+                      : a->virtual_hosted ? CONFIG_ADDR_VIRTUAL : CONFIG_ADDR_AUTO;
+    /* BUCKET.127.0.0.1 names no host: virtual-hosted style needs a name. */
+    if (cfg->addressing == CONFIG_ADDR_VIRTUAL && cfg->endpoint[0] && endpoint_is_ip(cfg->endpoint))
+        return cli_fail(err, errlen,
+                        "--virtual-hosted needs an endpoint with a host name, not an IP address");
 
-    /* AWS_REGION before AWS_DEFAULT_REGION, as the AWS SDKs do; us-east-1
-     * is AWS's default and what MinIO and most S3-compatible servers sign
-     * with out of the box. */
+    /* AWS_REGION before AWS_DEFAULT_REGION, as the AWS SDKs do. Unset, the
+     * profile's region or us-east-1 applies (load_credentials). */
     struct setting region = pick(a->region, "--region", env, "AWS_REGION");
     if (!region.value)
         region = pick(NULL, NULL, env, "AWS_DEFAULT_REGION");
-    if (!region.value)
-        region = (struct setting){"us-east-1", "default region"};
-    if ((rc = check_region(&region, cfg->region, sizeof cfg->region, err, errlen)) != 0)
+    if (region.value &&
+        (rc = check_region(&region, cfg->region, sizeof cfg->region, err, errlen)) != 0)
         return rc;
 
     if (a->prefix &&
         (rc = copy_value(cfg->prefix, sizeof cfg->prefix, a->prefix, "--prefix", err, errlen)) != 0)
         return rc;
 
-    /* A path, checked when libcurl opens it: reading files here would make
-     * config_load do I/O, and the error then names the file anyway. */
-    const char *ca = env_get(env, "AWS_CA_BUNDLE");
-    if (ca && (rc = copy_value(cfg->ca_bundle, sizeof cfg->ca_bundle, ca, "AWS_CA_BUNDLE", err,
-                               errlen)) != 0)
+    /* A path, checked when libcurl opens it: reading it here would only
+     * duplicate libcurl's check, and its error names the file anyway. */
+    struct setting ca = pick(a->ca_bundle, "--ca-bundle", env, "AWS_CA_BUNDLE");
+    if (ca.value && ca.value[0] == '\0')
+        return cli_fail(err, errlen, "--ca-bundle is empty");
+    if (ca.value && (rc = copy_value(cfg->ca_bundle, sizeof cfg->ca_bundle, ca.value, ca.from, err,
+                                     errlen)) != 0)
         return rc;
+    cfg->insecure = a->insecure;
 
     cfg->verbose = a->verbose;
     return 0;
@@ -459,9 +457,8 @@ static int load_run(struct config *cfg, const struct cli_args *a, char **env, ch
     if ((rc = copy_value(cfg->out_dir, sizeof cfg->out_dir, out, "--out-dir", err, errlen)) != 0)
         return rc;
     cfg->json = a->json;
-    /* Last, so every plain mistake is reported before "no credentials",
-     * and the check can become a provider chain without reordering. */
-    return config_check_credentials(cfg, env, err, errlen);
+    /* Last, so every plain mistake is reported before "no credentials". */
+    return load_credentials(cfg, env, err, errlen);
 }
 
 /* The populate command's own settings: count or key file, size, seed. */
@@ -506,7 +503,7 @@ static int load_populate(struct config *cfg, const struct cli_args *a, char **en
      * setting carries over; unset, a modest default rather than an error. */
     if ((rc = load_common(cfg, a, env, CONFIG_POPULATE_CONCURRENCY, err, errlen)) != 0)
         return rc;
-    return config_check_credentials(cfg, env, err, errlen);
+    return load_credentials(cfg, env, err, errlen);
 }
 
 int config_load(struct config *cfg, int argc, char **argv, char **env,
@@ -573,9 +570,17 @@ void config_usage(FILE *f)
 "  -m, --mode MODE       thread or process (default thread)             [MODE]\n"
 "  --tag TAG             label for the results (default s3bench)         [TAG]\n"
 "  --endpoint URL        http(s)://host[:port] of an S3-compatible server;\n"
-"                        none: AWS                          [AWS_ENDPOINT_URL]\n"
+"                        none: AWS     [AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL]\n"
+"  --path-style          address buckets as host/BUCKET/key (the default\n"
+"                        with --endpoint and for bucket names with dots)\n"
+"  --virtual-hosted      address buckets as BUCKET.host/key (the default\n"
+"                        on AWS)\n"
 "  --region REGION       signing region       [AWS_REGION, AWS_DEFAULT_REGION]\n"
-"                        (default us-east-1)\n"
+"                        (else the profile's, else us-east-1); a bucket in\n"
+"                        another region is followed there\n"
+"  --ca-bundle FILE      PEM file of CA certificates to trust for https\n"
+"                                                             [AWS_CA_BUNDLE]\n"
+"  --insecure            do not verify TLS certificates (prints a warning)\n"
 "  --prefix PREFIX       only keys under PREFIX\n"
 "  --out-dir DIR         directory for the result files (default .)\n"
 "  --no-upload           keep the results local\n"
@@ -591,9 +596,19 @@ void config_usage(FILE *f)
 "                        e.g. 16MiB or 1KiB-4MiB; at most 5GiB\n"
 "  --seed S              random seed (default 1)\n"
 "\n"
-"Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (both required),\n"
-"and AWS_SESSION_TOKEN for temporary ones. AWS_CA_BUNDLE: a PEM file of CA\n"
-"certificates to trust for https. An empty variable counts as unset.\n"
+"Credentials, the first source that has them wins:\n"
+"  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)\n"
+"  2. the profile AWS_PROFILE (default: default) in ~/.aws/credentials, then\n"
+"     ~/.aws/config [profile NAME] (AWS_SHARED_CREDENTIALS_FILE and\n"
+"     AWS_CONFIG_FILE name other files); a named profile must exist\n"
+"  3. the container endpoint: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"
+"     AWS_CONTAINER_CREDENTIALS_FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN\n"
+"     or AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n"
+"  4. EC2 instance metadata, IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT;\n"
+"     AWS_EC2_METADATA_DISABLED=true turns it off)\n"
+"Temporary credentials are refreshed before they expire. -v logs each\n"
+"request, -vv adds the HTTP headers; secrets, tokens and signatures are\n"
+"never shown. An empty variable counts as unset.\n"
 "\n"
 "Exit status:\n"
 "  0  every object fetched with its listed size, results uploaded\n"

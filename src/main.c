@@ -37,7 +37,16 @@ int main(int argc, char **argv)
     }
     int code;
     static struct s3_target target;
-    if (s3_target_init(&target, &cfg, err, sizeof err) != 0) {
+    static struct creds_provider creds;
+    static struct s3_regions regions;
+    if (cfg.insecure)
+        fprintf(stderr, "s3bench: warning: --insecure: TLS certificates are not verified, so "
+                "anyone on the network path can read and change this traffic\n");
+    /* The target only keeps the provider's address; the provider fetches
+     * with the target's TLS settings. */
+    if (s3_regions_init(&regions, err, sizeof err) != 0 ||
+        s3_target_init(&target, &cfg, &creds, &regions, err, sizeof err) != 0 ||
+        creds_provider_init(&creds, &cfg.creds, &target.http, err, sizeof err) != 0) {
         fprintf(stderr, "s3bench: %s\n", err);
         code = EXIT_USAGE;
     } else if (cfg.command == CONFIG_CMD_POPULATE) {
@@ -47,6 +56,8 @@ int main(int argc, char **argv)
     } else {
         code = bench_run(&cfg, &target);
     }
+    s3_regions_cleanup(&regions);
+    creds_provider_cleanup(&creds);
     curl_global_cleanup();
     return code;
 }

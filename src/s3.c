@@ -10,57 +10,128 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "urienc.h"
 
 #define LIST_BODY_MAX (64u << 20)
 
-/* Copies the authority of endpoint ("scheme://authority") into host. We send
- * this exact string as the Host header and sign the same string, so the
- * server's view and ours cannot differ (libcurl would drop a default port
- * from Host, which would break the signature). Returns 0 or -1. */
-static int endpoint_host(const char *endpoint, char *host, size_t hostlen)
+/* AWS's S3 host for region: s3.REGION.amazonaws.com, or .amazonaws.com.cn
+ * in the China regions. */
+static int aws_host(char *host, size_t cap, const char *region)
 {
-    const char *p = strstr(endpoint, "://");
-    if (!p)
-        return -1;
-    p += 3;
-    size_t n = strcspn(p, "/");
-    if (n == 0 || n >= hostlen)
-        return -1;
-    memcpy(host, p, n);
-    host[n] = '\0';
+    int cn = strncmp(region, "cn-", 3) == 0;
+    int n = snprintf(host, cap, "s3.%s.amazonaws.com%s", region, cn ? ".cn" : "");
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+int s3_regions_init(struct s3_regions *rs, char *err, size_t errlen)
+{
+    memset(rs, 0, sizeof *rs);
+    if (pthread_mutex_init(&rs->lock, NULL) != 0)
+        return errmsg_set(err, errlen, "cannot create a mutex");
+    /* Above a new client's 0, so its first request reads the table. */
+    atomic_init(&rs->generation, 1);
+    rs->ready = 1;
     return 0;
 }
 
-int s3_target_init(struct s3_target *t, const struct config *cfg, char *err, size_t errlen)
+void s3_regions_cleanup(struct s3_regions *rs)
+{
+    if (rs->ready)
+        pthread_mutex_destroy(&rs->lock);
+    rs->ready = 0;
+}
+
+int s3_target_init(struct s3_target *t, const struct config *cfg, struct creds_provider *creds,
+                   struct s3_regions *regions, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    int n;
-    if (cfg->endpoint[0])
-        n = snprintf(t->endpoint, sizeof t->endpoint, "%s", cfg->endpoint);
-    else /* Path-style against the regional endpoint works for every bucket name. */
-        n = snprintf(t->endpoint, sizeof t->endpoint, "https://s3.%s.amazonaws.com", cfg->region);
-    if (n < 0 || (size_t)n >= sizeof t->endpoint) {
-        errmsg_set(err, errlen, "endpoint too long");
-        return -1;
+    /* The endpoint is normalised by config: scheme://authority. We send
+     * the authority as the Host header and sign the same string, so the
+     * server's view and ours cannot differ (libcurl would drop a default
+     * port from Host, which would break the signature). */
+    const char *sep = strstr(cfg->endpoint, "://");
+    if (cfg->endpoint[0]) {
+        int n = sep ? snprintf(t->scheme, sizeof t->scheme, "%.*s", (int)(sep - cfg->endpoint),
+                               cfg->endpoint) : -1;
+        int m = sep ? snprintf(t->host, sizeof t->host, "%s", sep + 3) : -1;
+        if (n < 0 || (size_t)n >= sizeof t->scheme || m <= 0 || (size_t)m >= sizeof t->host)
+            return errmsg_set(err, errlen, "malformed endpoint URL");
+    } else {
+        memcpy(t->scheme, "https", 6);
     }
-    if (endpoint_host(t->endpoint, t->host, sizeof t->host) != 0) {
-        errmsg_set(err, errlen, "malformed endpoint URL");
-        return -1;
-    }
-    n = snprintf(t->region, sizeof t->region, "%s", cfg->region);
-    if (n < 0 || (size_t)n >= sizeof t->region) {
-        errmsg_set(err, errlen, "region too long");
-        return -1;
-    }
-    t->creds.access_key = cfg->access_key;
-    t->creds.secret_key = cfg->secret_key;
-    t->creds.session_token = cfg->session_token[0] ? cfg->session_token : NULL;
-    t->verbose = cfg->verbose;
-    t->ca_bundle = cfg->ca_bundle[0] ? cfg->ca_bundle : NULL;
+    int n = snprintf(t->region, sizeof t->region, "%s", cfg->region);
+    if (n < 0 || (size_t)n >= sizeof t->region)
+        return errmsg_set(err, errlen, "region too long");
+    t->addressing = cfg->addressing;
+    t->creds = creds;
+    t->regions = regions;
+    t->http = (struct curlopt){cfg->ca_bundle[0] ? cfg->ca_bundle : NULL, cfg->insecure,
+                               cfg->verbose};
     return 0;
+}
+
+/* 1 when bucket can be the first label of a TLS-checked host name: 3 to 63
+ * lowercase letters, digits and '-', starting and ending with a letter or
+ * digit. Dots would make more labels than the certificate's wildcard
+ * covers, so such buckets go path style. */
+static int dns_bucket(const char *bucket)
+{
+    size_t n = strlen(bucket);
+    if (n < 3 || n > 63 || bucket[0] == '-' || bucket[n - 1] == '-')
+        return 0;
+    return strspn(bucket, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* Whether requests for bucket go virtual-hosted (see config_addressing). */
+static int virtual_hosted(const struct s3_target *t, const char *bucket)
+{
+    if (t->addressing != CONFIG_ADDR_AUTO)
+        return t->addressing == CONFIG_ADDR_VIRTUAL;
+    return !t->host[0] && dns_bucket(bucket);
+}
+
+int s3_result_region(const struct s3_result *r, const char *current, char *region, size_t len)
+{
+    int moved = r->status == 301 || strcmp(r->s3err.code, "PermanentRedirect") == 0 ||
+                strcmp(r->s3err.code, "AuthorizationHeaderMalformed") == 0;
+    const char *named = r->bucket_region[0] ? r->bucket_region : r->s3err.region;
+    size_t n = strlen(named);
+    /* It becomes part of a host name and the signing scope: letters,
+     * digits and '-' only. */
+    if (!moved || n == 0 || n >= len || strcmp(named, current) == 0 ||
+        strspn(named, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+        return 0;
+    memcpy(region, named, n + 1);
+    return 1;
+}
+
+/* libcurl header callback: keeps x-amz-bucket-region, the one header S3
+ * names a bucket's region in. */
+static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
+{
+    struct s3_client *c = userdata;
+    size_t len = size * nitems;
+    static const char name[] = "x-amz-bucket-region:";
+    if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
+        const char *v = data + sizeof name - 1;
+        size_t n = len - (sizeof name - 1);
+        while (n > 0 && (*v == ' ' || *v == '\t')) {
+            v++;
+            n--;
+        }
+        while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
+            n--;
+        if (n < sizeof c->bucket_region) {
+            memcpy(c->bucket_region, v, n);
+            c->bucket_region[n] = '\0';
+        }
+    }
+    return len;
 }
 
 /* libcurl write callback. The first call decides, from the status line
@@ -142,8 +213,9 @@ int s3_client_init(struct s3_client *c, const struct s3_target *t, char *err, si
     /* S3 answers redirects with an error document naming the right region;
      * following them blindly would re-send a signature for another host. */
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    if (t->ca_bundle)
-        curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_bundle);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+    curlopt_apply(h, &t->http);
     return 0;
 }
 
@@ -154,7 +226,8 @@ void s3_client_cleanup(struct s3_client *c)
     curl_slist_free_all(c->headers);
     free(c->body);
     sigv4_key_wipe(&c->key);
-    memset(&c->sig, 0, sizeof c->sig);
+    OPENSSL_cleanse(&c->creds, sizeof c->creds);
+    OPENSSL_cleanse(&c->sig, sizeof c->sig);
     c->curl = NULL;
     c->headers = NULL;
     c->body = NULL;
@@ -163,7 +236,7 @@ void s3_client_cleanup(struct s3_client *c)
 /* Appends "name: value" to the header list. Returns 0 or -1. */
 static int add_header(struct curl_slist **list, const char *name, const char *value)
 {
-    char line[4096];
+    char line[CREDS_MAX_TOKEN + 64]; /* the session token is the longest */
     int n = snprintf(line, sizeof line, "%s: %s", name, value);
     if (n < 0 || (size_t)n >= sizeof line)
         return -1;
@@ -174,22 +247,113 @@ static int add_header(struct curl_slist **list, const char *name, const char *va
     return 0;
 }
 
-/* Writes "/" bucket ["/" key] into c->path, encoded once by the same
- * encoder whose output the signer takes as the canonical URI. */
+/* Sets c->region and c->svc_host for bucket: the region S3 named for it,
+ * else the configured one. Costs one atomic load and a name comparison
+ * when nothing changed since the last request. Returns 0 or -1. */
+static int locate(struct s3_client *c, const char *bucket)
+{
+    const struct s3_target *t = c->target;
+    struct s3_regions *rs = t->regions;
+    uint64_t gen = rs ? atomic_load_explicit(&rs->generation, memory_order_acquire) : 1;
+    if (gen == c->where_gen && strcmp(c->where_bucket, bucket) == 0)
+        return 0;
+    memcpy(c->region, t->region, sizeof c->region);
+    if (rs) {
+        pthread_mutex_lock(&rs->lock);
+        for (size_t i = 0; i < rs->count; i++)
+            if (strcmp(rs->entry[i].bucket, bucket) == 0)
+                memcpy(c->region, rs->entry[i].region, sizeof c->region);
+        gen = atomic_load_explicit(&rs->generation, memory_order_relaxed);
+        pthread_mutex_unlock(&rs->lock);
+    }
+    int n = snprintf(c->where_bucket, sizeof c->where_bucket, "%s", bucket);
+    if (n < 0 || (size_t)n >= sizeof c->where_bucket)
+        return -1;
+    if (t->host[0])
+        memcpy(c->svc_host, t->host, sizeof c->svc_host);
+    else if (aws_host(c->svc_host, sizeof c->svc_host, c->region) != 0)
+        return -1;
+    c->where_gen = gen;
+    return 0;
+}
+
+/* When r says bucket lives in another region than the one c used, records
+ * it for every client (one line on stderr, by the first client to learn
+ * it) and returns 1, so the caller sends the request again; else 0. */
+static int learn_region(struct s3_client *c, const char *bucket, const struct s3_result *r)
+{
+    struct s3_regions *rs = c->target->regions;
+    char region[sizeof c->region];
+    if (!rs || !s3_result_region(r, c->region, region, sizeof region) ||
+        strlen(bucket) >= sizeof rs->entry[0].bucket)
+        return 0;
+    int known = 0, room = 1;
+    pthread_mutex_lock(&rs->lock);
+    size_t i = 0;
+    while (i < rs->count && strcmp(rs->entry[i].bucket, bucket) != 0)
+        i++;
+    if (i < rs->count)
+        known = strcmp(rs->entry[i].region, region) == 0;
+    else if (rs->count < S3_MAX_REGIONS)
+        memcpy(rs->entry[rs->count++].bucket, bucket, strlen(bucket) + 1);
+    else
+        room = 0;
+    if (room) {
+        memcpy(rs->entry[i].region, region, sizeof rs->entry[i].region);
+        atomic_fetch_add_explicit(&rs->generation, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&rs->lock);
+    if (room && !known)
+        fprintf(stderr, "s3bench: s3://%s is in region %s, not %s: retrying there\n", bucket,
+                region, c->region);
+    return room;
+}
+
+/* Addresses bucket/key: c->host gets the Host (BUCKET.host when
+ * virtual-hosted), c->path the path ("/" BUCKET ["/" key] in path style,
+ * "/" [key] virtual-hosted), encoded once by the same encoder whose output
+ * the signer takes as the canonical URI. Returns 0 or -1. */
 static int build_path(struct s3_client *c, const char *bucket, const char *key, size_t keylen)
 {
-    size_t blen = strlen(bucket);
-    c->path[0] = '/';
-    long n = urienc_path(c->path + 1, sizeof c->path - 1, bucket, blen);
-    if (n < 0)
+    const struct s3_target *t = c->target;
+    int vh = virtual_hosted(t, bucket);
+    int n = vh ? snprintf(c->host, sizeof c->host, "%s.%s", bucket, c->svc_host)
+               : snprintf(c->host, sizeof c->host, "%s", c->svc_host);
+    if (n < 0 || (size_t)n >= sizeof c->host)
         return -1;
+    size_t off = 1;
+    c->path[0] = '/';
+    c->path[1] = '\0';
+    if (!vh) {
+        long m = urienc_path(c->path + 1, sizeof c->path - 1, bucket, strlen(bucket));
+        if (m < 0)
+            return -1;
+        if (!key)
+            return 0;
+        off = 1 + (size_t)m;
+        if (off + 1 >= sizeof c->path)
+            return -1;
+        c->path[off++] = '/';
+    }
     if (!key)
         return 0;
-    size_t off = 1 + (size_t)n;
-    if (off + 1 >= sizeof c->path)
-        return -1;
-    c->path[off++] = '/';
     return urienc_path(c->path + off, sizeof c->path - off, key, keylen) < 0 ? -1 : 0;
+}
+
+/* Writes the message of a transport failure into r: the TLS ones say what
+ * to do about them, as they are the usual first hurdle with https. */
+static void transport_message(const struct s3_client *c, struct s3_result *r)
+{
+    const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(r->curl_code);
+    if (r->curl_code == CURLE_PEER_FAILED_VERIFICATION)
+        errmsg_set(r->message, sizeof r->message,
+                   "TLS certificate of %s not trusted (%s): give its CA with --ca-bundle or AWS_CA_BUNDLE",
+                   c->host, why);
+    else if (r->curl_code == CURLE_SSL_CACERT_BADFILE)
+        errmsg_set(r->message, sizeof r->message, "cannot use the CA bundle %s: %s",
+                   c->target->http.ca_bundle ? c->target->http.ca_bundle : "(libcurl's default)", why);
+    else
+        errmsg_set(r->message, sizeof r->message, "%s", why);
 }
 
 /* Signs a request for c->path and the query, sets the URL and headers on the
@@ -210,26 +374,29 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
         errmsg_set(r->message, sizeof r->message, "cannot format the request time");
         return -1;
     }
+    creds_sync(t->creds, (int64_t)now, &c->creds, &c->creds_gen);
+    const char *token = c->creds.session_token[0] ? c->creds.session_token : NULL;
+    struct sigv4_creds creds = {c->creds.access_key, c->creds.secret_key, token};
     struct sigv4_kv hdr[4] = {
-        {"host", t->host},
+        {"host", c->host},
         {"x-amz-content-sha256", payload_hash},
         {"x-amz-date", amz_date},
-        {"x-amz-security-token", t->creds.session_token},
+        {"x-amz-security-token", token},
     };
     /* The token is signed when there is one: S3 rejects an unsigned one. */
     struct sigv4_request req = {
         .method = method, .path = c->path, .query = query, .nquery = nquery,
-        .headers = hdr, .nheaders = t->creds.session_token ? 4 : 3,
+        .headers = hdr, .nheaders = token ? 4 : 3,
         .payload_hash = payload_hash,
     };
     char err[256];
-    if (sigv4_sign(&req, &t->creds, t->region, "s3", amz_date, &c->key, &c->sig, err, sizeof err) != 0) {
+    if (sigv4_sign(&req, &creds, c->region, "s3", amz_date, &c->key, &c->sig, err, sizeof err) != 0) {
         errmsg_set(r->message, sizeof r->message, "signing: %s", err);
         return -1;
     }
     /* The canonical query is sorted and encoded the S3 way, so it is also a
      * valid wire query: what is sent is exactly what was signed. */
-    int n = snprintf(c->url, sizeof c->url, "%s%s%s%s", t->endpoint, c->path,
+    int n = snprintf(c->url, sizeof c->url, "%s://%s%s%s%s", t->scheme, c->host, c->path,
                      c->sig.canonical_query[0] ? "?" : "", c->sig.canonical_query);
     if (n < 0 || (size_t)n >= sizeof c->url) {
         errmsg_set(r->message, sizeof r->message, "URL too long");
@@ -237,9 +404,9 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     }
     curl_slist_free_all(c->headers);
     c->headers = NULL;
-    if (add_header(&c->headers, "Host", t->host) || add_header(&c->headers, "x-amz-content-sha256", payload_hash) ||
+    if (add_header(&c->headers, "Host", c->host) || add_header(&c->headers, "x-amz-content-sha256", payload_hash) ||
         add_header(&c->headers, "x-amz-date", amz_date) ||
-        (t->creds.session_token && add_header(&c->headers, "x-amz-security-token", t->creds.session_token)) ||
+        (token && add_header(&c->headers, "x-amz-security-token", token)) ||
         add_header(&c->headers, "Authorization", c->sig.authorization) ||
         /* No "Expect: 100-continue": it costs a round trip (or a 1 s wait) per PUT. */
         !(c->headers = curl_slist_append(c->headers, "Expect:"))) {
@@ -251,6 +418,7 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     c->body_max = LIST_BODY_MAX;
     c->counted = 0;
     c->errbuf[0] = '\0';
+    c->bucket_region[0] = '\0';
     curl_easy_setopt(c->curl, CURLOPT_URL, c->url);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
 
@@ -264,11 +432,12 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     r->ttfb = (double)ttfb / 1e6;
     r->total = (double)total / 1e6;
     r->bytes = c->counted;
-    if (t->verbose)
+    memcpy(r->bucket_region, c->bucket_region, sizeof r->bucket_region);
+    if (t->http.verbose)
         fprintf(stderr, "s3bench: %s %s -> %ld (%" PRIu64 " bytes, %.3f s)\n", method, c->url,
                 r->status, r->bytes, r->total);
     if (r->curl_code != CURLE_OK) {
-        errmsg_set(r->message, sizeof r->message, "%s", c->errbuf[0] ? c->errbuf : curl_easy_strerror(r->curl_code));
+        transport_message(c, r);
         return -1;
     }
     if (r->status < 200 || r->status >= 300) {
@@ -287,19 +456,34 @@ static void set_get(struct s3_client *c)
     curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
 }
 
+/* Sends method to bucket[/key] in the bucket's region (perform has the
+ * rest of the arguments), following once to the region S3 names instead.
+ * A PUT's body (c->put_data) is sent from its start each time. */
+static int request(struct s3_client *c, const char *method, const char *bucket, const char *key,
+                   size_t keylen, const struct sigv4_kv *query, size_t nquery,
+                   const char *payload_hash, int keep_body, struct s3_result *r)
+{
+    for (int attempt = 0;; attempt++) {
+        if (locate(c, bucket) != 0 || build_path(c, bucket, key, keylen) != 0) {
+            memset(r, 0, sizeof *r);
+            errmsg_set(r->message, sizeof r->message, "bucket name or key too long to encode");
+            return -1;
+        }
+        c->put_off = 0;
+        int rc = perform(c, method, query, nquery, payload_hash, keep_body, r);
+        if (rc == 0 || attempt > 0 || !learn_region(c, bucket, r))
+            return rc;
+    }
+}
+
 /* GETs sign the SHA-256 of the empty body rather than UNSIGNED-PAYLOAD: it
  * states exactly what is sent (nothing), is valid over plain HTTP as over
  * HTTPS, and costs nothing, being a constant. */
 int s3_get_object(struct s3_client *c, const char *bucket, const char *key,
                   size_t keylen, struct s3_result *r)
 {
-    if (build_path(c, bucket, key, keylen) != 0) {
-        memset(r, 0, sizeof *r);
-        errmsg_set(r->message, sizeof r->message, "key too long to encode");
-        return -1;
-    }
     set_get(c);
-    return perform(c, "GET", NULL, 0, SIGV4_EMPTY_SHA256, -1, r);
+    return request(c, "GET", bucket, key, keylen, NULL, 0, SIGV4_EMPTY_SHA256, -1, r);
 }
 
 int s3_list_page(struct s3_client *c, const char *bucket, const char *prefix,
@@ -315,13 +499,8 @@ int s3_list_page(struct s3_client *c, const char *bucket, const char *prefix,
         q[nq++] = (struct sigv4_kv){"prefix", prefix};
     if (token && token[0])
         q[nq++] = (struct sigv4_kv){"continuation-token", token};
-    if (build_path(c, bucket, NULL, 0) != 0) {
-        memset(r, 0, sizeof *r);
-        errmsg_set(r->message, sizeof r->message, "bucket name too long");
-        return -1;
-    }
     set_get(c);
-    if (perform(c, "GET", q, nq, SIGV4_EMPTY_SHA256, 1, r) != 0)
+    if (request(c, "GET", bucket, NULL, 0, q, nq, SIGV4_EMPTY_SHA256, 1, r) != 0)
         return -1;
     char err[256];
     if (listxml_parse_page(c->body ? c->body : "", c->body_len, kl, page, err, sizeof err) != 0) {
@@ -331,17 +510,17 @@ int s3_list_page(struct s3_client *c, const char *bucket, const char *prefix,
     return 0;
 }
 
-/* PUTs c->put_data to c->path. */
-static int put(struct s3_client *c, const void *data, size_t len, struct s3_result *r)
+/* PUTs len bytes of data to bucket[/key]. */
+static int put(struct s3_client *c, const char *bucket, const char *key, size_t keylen,
+               const void *data, size_t len, struct s3_result *r)
 {
     char hash[65];
     sigv4_sha256_hex(data, len, hash);
     c->put_data = data;
     c->put_len = len;
-    c->put_off = 0;
     curl_easy_setopt(c->curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-    int rc = perform(c, "PUT", NULL, 0, hash, -1, r);
+    int rc = request(c, "PUT", bucket, key, keylen, NULL, 0, hash, -1, r);
     set_get(c);
     return rc;
 }
@@ -349,12 +528,7 @@ static int put(struct s3_client *c, const void *data, size_t len, struct s3_resu
 int s3_put_object(struct s3_client *c, const char *bucket, const char *key,
                   size_t keylen, const void *data, size_t len, struct s3_result *r)
 {
-    if (build_path(c, bucket, key, keylen) != 0) {
-        memset(r, 0, sizeof *r);
-        errmsg_set(r->message, sizeof r->message, "key too long to encode");
-        return -1;
-    }
-    return put(c, data, len, r);
+    return put(c, bucket, key, keylen, data, len, r);
 }
 
 int s3_create_bucket(struct s3_client *c, const char *bucket, struct s3_result *r)
@@ -367,12 +541,12 @@ int s3_create_bucket(struct s3_client *c, const char *bucket, struct s3_result *
                      "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                      "<LocationConstraint>%s</LocationConstraint></CreateBucketConfiguration>",
                      c->target->region);
-    if (n < 0 || (size_t)n >= sizeof body || build_path(c, bucket, NULL, 0) != 0) {
+    if (n < 0 || (size_t)n >= sizeof body) {
         memset(r, 0, sizeof *r);
-        errmsg_set(r->message, sizeof r->message, "bucket name or region too long");
+        errmsg_set(r->message, sizeof r->message, "region too long");
         return -1;
     }
-    if (put(c, body, (size_t)n, r) == 0)
+    if (put(c, bucket, NULL, 0, body, (size_t)n, r) == 0)
         return 0;
     return strcmp(r->s3err.code, "BucketAlreadyOwnedByYou") == 0 ? 0 : -1;
 }

@@ -6,6 +6,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# The tests reach nothing but 127.0.0.1 and none of the caller's AWS
+# settings: no instance metadata, no container endpoint, no profile or
+# shared files of the user, no endpoint override of the S3 service.
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/s3bench-test/credentials
+export AWS_CONFIG_FILE=/nonexistent/s3bench-test/config
+unset AWS_PROFILE AWS_ENDPOINT_URL_S3 AWS_EC2_METADATA_SERVICE_ENDPOINT \
+    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+    AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+
 unit_only=0
 if [ "${1:-}" = "--unit" ]; then unit_only=1; shift; fi
 passed=0 failed=0 skipped=0

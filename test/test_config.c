@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
 #define SECRET "SeCrEtVaLuE/x9Zq+DoNotLeak"
 #define TOKEN "ToKeNvAlUe-ShouldNeverShow"
 
@@ -101,9 +103,9 @@ static void test_env_only_container(void **state)
     assert_int_equal(c.no_upload, 0);
     assert_int_equal(c.json, 0);
     assert_int_equal(c.verbose, 0);
-    assert_string_equal(c.access_key, "AKIDEXAMPLE");
-    assert_string_equal(c.secret_key, SECRET);
-    assert_string_equal(c.session_token, TOKEN);
+    assert_string_equal(c.creds.value.access_key, "AKIDEXAMPLE");
+    assert_string_equal(c.creds.value.secret_key, SECRET);
+    assert_string_equal(c.creds.value.session_token, TOKEN);
     assert_string_equal(c.ca_bundle, "");
 }
 
@@ -123,6 +125,85 @@ static void test_ca_bundle(void **state)
     assert_true(n > 0 && (size_t)n < sizeof var);
     assert_int_equal(load(&c, NONE, A(var), err, sizeof err), EXIT_USAGE);
     assert_non_null(strstr(err, "AWS_CA_BUNDLE is too long"));
+    /* The flag beats the variable; --insecure is off unless given. */
+    assert_int_equal(load(&c, A("--ca-bundle", "/test-ca.pem"), A("AWS_CA_BUNDLE=/ca.pem"), err,
+                          sizeof err), 0);
+    assert_string_equal(c.ca_bundle, "/test-ca.pem");
+    assert_int_equal(c.insecure, 0);
+    assert_int_equal(load(&c, A("--insecure"), NONE, err, sizeof err), 0);
+    assert_int_equal(c.insecure, 1);
+}
+
+static void test_endpoint_and_addressing(void **state)
+{
+    (void)state;
+    struct config c;
+    char err[256];
+    /* The S3 service's own variable beats the general one; the flag both. */
+    assert_int_equal(load(&c, NONE, A("AWS_ENDPOINT_URL_S3=http://s3only:1"), err, sizeof err), 0);
+    assert_string_equal(c.endpoint, "http://s3only:1");
+    assert_int_equal(load(&c, A("--endpoint", "https://flag"), A("AWS_ENDPOINT_URL_S3=http://s3only:1"),
+                          err, sizeof err), 0);
+    assert_string_equal(c.endpoint, "https://flag");
+    assert_int_equal(load(&c, NONE, A("AWS_ENDPOINT_URL_S3="), err, sizeof err), 0);
+    assert_string_equal(c.endpoint, "http://minio:9000");
+    assert_int_equal(c.addressing, CONFIG_ADDR_AUTO);
+    assert_int_equal(load(&c, A("--path-style"), NONE, err, sizeof err), 0);
+    assert_int_equal(c.addressing, CONFIG_ADDR_PATH);
+    assert_int_equal(load(&c, A("--virtual-hosted"), NONE, err, sizeof err), 0);
+    assert_int_equal(c.addressing, CONFIG_ADDR_VIRTUAL);
+    assert_int_equal(load(&c, A("--virtual-hosted"), A("AWS_ENDPOINT_URL"), err, sizeof err), 0);
+    assert_string_equal(c.endpoint, "");
+}
+
+/* Writes text to a new temporary file whose name goes into path. */
+static void temp_file(char *path, size_t cap, const char *text)
+{
+    int n = snprintf(path, cap, "/tmp/s3bench-test-config-XXXXXX");
+    assert_true(n > 0 && (size_t)n < cap);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_profile_region_and_keys(void **state)
+{
+    (void)state;
+    char cfgfile[64], var[96];
+    temp_file(cfgfile, sizeof cfgfile,
+              "[default]\nregion = eu-west-3\n"
+              "[profile bench]\nregion = ap-south-2\naws_access_key_id = AKIDBENCH\n"
+              "aws_secret_access_key = benchsecret\n"
+              "[profile badregion]\nregion = eu west\n");
+    int n = snprintf(var, sizeof var, "AWS_CONFIG_FILE=%s", cfgfile);
+    assert_true(n > 0 && (size_t)n < sizeof var);
+    struct config c;
+    char err[256];
+    /* The profile's region comes after the variables, before the default. */
+    assert_int_equal(load(&c, NONE, A(var), err, sizeof err), 0);
+    assert_string_equal(c.region, "eu-west-3");
+    assert_int_equal(load(&c, NONE, A(var, "AWS_DEFAULT_REGION=us-west-1"), err, sizeof err), 0);
+    assert_string_equal(c.region, "us-west-1");
+    /* Environment keys still win over the profile's. */
+    assert_int_equal(load(&c, NONE, A(var, "AWS_PROFILE=bench"), err, sizeof err), 0);
+    assert_string_equal(c.region, "ap-south-2");
+    assert_string_equal(c.creds.value.access_key, "AKIDEXAMPLE");
+    assert_int_equal(load(&c, NONE, A(var, "AWS_PROFILE=bench", "AWS_ACCESS_KEY_ID",
+                                      "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), err, sizeof err), 0);
+    assert_int_equal(c.creds.kind, CREDS_PROFILE);
+    assert_string_equal(c.creds.value.access_key, "AKIDBENCH");
+    assert_string_equal(c.creds.value.session_token, "");
+    /* A bad region in the profile is named as such; an unknown profile is
+     * a configuration error. */
+    assert_int_equal(load(&c, NONE, A(var, "AWS_PROFILE=badregion"), err, sizeof err), EXIT_USAGE);
+    assert_non_null(strstr(err, "the region of profile 'badregion' 'eu west' is not a valid region"));
+    assert_int_equal(load(&c, NONE, A(var, "AWS_PROFILE=nosuch"), err, sizeof err), EXIT_USAGE);
+    assert_non_null(strstr(err, "profile 'nosuch' (AWS_PROFILE) not found"));
+    assert_int_equal(c.show_usage, 0);
+    unlink(cfgfile);
 }
 
 static void test_defaults_when_optional_unset(void **state)
@@ -140,7 +221,7 @@ static void test_defaults_when_optional_unset(void **state)
     assert_string_equal(c.endpoint, "");
     assert_string_equal(c.result_bucket, "");
     assert_int_equal(c.no_upload, 1); /* no result bucket: nothing to upload to */
-    assert_string_equal(c.session_token, "");
+    assert_string_equal(c.creds.value.session_token, "");
 }
 
 static void test_empty_env_counts_as_unset(void **state)
@@ -366,8 +447,8 @@ static void test_failure_clears_credentials(void **state)
     struct config c;
     char err[256];
     assert_int_equal(load(&c, A("--out-dir="), NONE, err, sizeof err), EXIT_USAGE);
-    assert_string_equal(c.secret_key, "");
-    assert_string_equal(c.session_token, "");
+    assert_string_equal(c.creds.value.secret_key, "");
+    assert_string_equal(c.creds.value.session_token, "");
 }
 
 static void test_abbreviated_long_option(void **state)
@@ -448,10 +529,22 @@ static const struct bad_case bad_cases[] = {
     {"endpoint space", {"--endpoint", "http://h :9000"}, {NULL}, "malformed endpoint URL", 0},
     {"endpoint userinfo", {"--endpoint", "http://u:pAsSwOrD@h"}, {NULL}, "user info", 0},
     {"endpoint bad ipv6", {"--endpoint", "http://[::1:9000"}, {NULL}, "IPv6", 0},
+    {"endpoint S3 bad", {NULL}, {"AWS_ENDPOINT_URL_S3=s3:9000"}, "in AWS_ENDPOINT_URL_S3", 0},
+    /* addressing and TLS */
+    {"both styles", {"--path-style", "--virtual-hosted"}, {NULL}, "not both", 0},
+    {"virtual-hosted on an IP", {"--virtual-hosted", "--endpoint", "http://127.0.0.1:7480"}, {NULL},
+     "--virtual-hosted needs an endpoint with a host name", 0},
+    {"virtual-hosted on IPv6", {"--virtual-hosted", "--endpoint", "http://[::1]:7480"}, {NULL},
+     "not an IP address", 0},
+    {"empty ca-bundle", {"--ca-bundle="}, {NULL}, "--ca-bundle is empty", 0},
+    {"insecure with value", {"--insecure=1"}, {NULL}, "option '--insecure' takes no value", 1},
     /* credentials */
-    {"no credentials", {NULL}, {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
+    {"no credentials", {NULL},
+     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED=true"},
      "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", 0},
-    {"token only", {NULL}, {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY="}, "no credentials", 0},
+    {"token only", {NULL},
+     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY=", "AWS_EC2_METADATA_DISABLED=TRUE"},
+     "no credentials", 0},
     {"key without secret", {NULL}, {"AWS_SECRET_ACCESS_KEY"},
      "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not", 0},
     {"secret without key", {NULL}, {"AWS_ACCESS_KEY_ID"},
@@ -515,7 +608,8 @@ static const struct bad_case bad_cases[] = {
     {"populate bad endpoint", {"populate", "--count", "1", "--size", "1"},
      {"AWS_ENDPOINT_URL=localhost"}, "malformed endpoint URL", 0},
     {"populate no credentials", {"populate", "--count", "1", "--size", "1"},
-     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}, "no credentials", 0},
+     {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED=true"},
+     "no credentials", 0},
 };
 
 static void test_bad_configurations(void **state)
@@ -538,7 +632,7 @@ static void test_bad_configurations(void **state)
         if (strstr(err, SECRET) || strstr(err, TOKEN) || strstr(err, "pAsSwOrD"))
             fail_msg("%s: err leaks a secret: '%s'", b->name, err);
         /* Nothing usable is left behind on failure. */
-        if (c.secret_key[0] || c.session_token[0])
+        if (c.creds.value.secret_key[0] || c.creds.value.session_token[0])
             fail_msg("%s: credentials left in cfg", b->name);
     }
 }
@@ -548,8 +642,8 @@ static void test_bad_configurations(void **state)
 static void test_too_long_values(void **state)
 {
     (void)state;
-    static char long_secret[300], long_key[300], long_token[3000], long_bucket[300],
-        long_prefix[1100], long_var[3100];
+    static char long_secret[300], long_key[300], long_token[CREDS_MAX_TOKEN + 100], long_bucket[300],
+        long_prefix[1100], long_var[CREDS_MAX_TOKEN + 200];
     /* A distinctive, repeated secret: any 16-character window of it in err
      * would be a leak. */
     for (size_t i = 0; i < sizeof long_secret - 1; i++)
@@ -570,7 +664,7 @@ static void test_too_long_values(void **state)
     assert_int_equal(load(&c, NONE, A(long_var), err, sizeof err), EXIT_USAGE);
     assert_non_null(strstr(err, "AWS_SECRET_ACCESS_KEY is too long"));
     assert_null(strstr(err, "SeCrEt"));
-    assert_string_equal(c.secret_key, "");
+    assert_string_equal(c.creds.value.secret_key, "");
 
     n = snprintf(long_var, sizeof long_var, "AWS_SESSION_TOKEN=%s", long_token);
     assert_true(n > 0 && (size_t)n < sizeof long_var);
@@ -662,8 +756,8 @@ static void test_populate_fields(void **state)
     assert_string_equal(c.region, "us-east-1");
     assert_string_equal(c.keys_from, "");
     assert_int_equal(c.verbose, 1);
-    assert_string_equal(c.access_key, "AKIDEXAMPLE");
-    assert_string_equal(c.secret_key, SECRET);
+    assert_string_equal(c.creds.value.access_key, "AKIDEXAMPLE");
+    assert_string_equal(c.creds.value.secret_key, SECRET);
 
     /* Bucket, concurrency from the env; -c and --seed from flags. */
     assert_int_equal(load(&c, A("populate", "--count", "1000", "--size", "16MiB", "--seed",
@@ -734,6 +828,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_env_only_container),
         cmocka_unit_test(test_ca_bundle),
+        cmocka_unit_test(test_endpoint_and_addressing),
+        cmocka_unit_test(test_profile_region_and_keys),
         cmocka_unit_test(test_defaults_when_optional_unset),
         cmocka_unit_test(test_empty_env_counts_as_unset),
         cmocka_unit_test(test_flags_override_env),

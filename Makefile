@@ -118,3 +118,13 @@ fuzz: $(FUZZ_BIN)
 
 # The replay test includes the fuzz targets' sources.
 $(BUILD)/test/test_fuzz_replay: $(wildcard test/fuzz/*.c test/fuzz/*.h)
+
+# ---- The container image, the local MinIO stack and the ECS Fargate task
+# definitions (docker/, ecs-taskdefs/; README: "Run against MinIO locally",
+# "Container image and ECS Fargate").
+.PHONY: image-test
+# Builds docker/Dockerfile with podman from base images it makes with
+# debootstrap, then runs the image's binary against the local S3 server: no
+# Docker engine or registry needed. Slow the first time (a few minutes); CI runs it.
+image-test:
+	@scripts/image-test.sh

@@ -128,3 +128,16 @@ $(BUILD)/test/test_fuzz_replay: $(wildcard test/fuzz/*.c test/fuzz/*.h)
 # Docker engine or registry needed. Slow the first time (a few minutes); CI runs it.
 image-test:
 	@scripts/image-test.sh
+
+# The MinIO stack of docker/docker-compose.yml (needs Docker with compose and
+# a running engine). Its credentials are in docker/.env, made once from the
+# example; an existing one is never overwritten.
+.PHONY: minio-up minio-down run-minio
+docker/.env: | docker/.env.example
+	cp docker/.env.example $@
+
+minio-up minio-down: | docker/.env
+	@scripts/minio.sh $(patsubst minio-%,%,$@)
+
+run-minio: | docker/.env
+	@scripts/minio.sh run $(ARGS)

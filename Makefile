@@ -141,3 +141,11 @@ minio-up minio-down: | docker/.env
 
 run-minio: | docker/.env
 	@scripts/minio.sh run $(ARGS)
+
+# The ECS Fargate task definitions of 1, 2 and 4 vCPU and the task role's IAM
+# documents, from the templates in ecs-taskdefs/, into build/ecs-taskdefs/:
+#   make taskdefs IMAGE=... ACCOUNT=... REGION=... BUCKET_NAME=... RESULT_BUCKET_NAME=... [ARCH=ARM64]
+# (ecs-taskdefs/generate.sh lists every parameter; run-grid.sh runs the grid.)
+.PHONY: taskdefs
+taskdefs:
+	@ecs-taskdefs/generate.sh

@@ -41,14 +41,19 @@ for t in "$@"; do
     count "$out" "$rc" "$(basename "$t")"
 done
 
+# Each script writes "passed failed skipped" into the file it is given; one
+# that exits non-zero without counting a failure counts one.
+# test/taskdefs.sh: the ECS task definitions, IAM policies, compose file.
 if [ "$unit_only" -eq 0 ]; then
-    counts=$(mktemp)
-    test/e2e.sh "$counts"
-    rc=$?
-    read -r p f s < "$counts" || { p=0 f=1 s=0; }
-    rm -f "$counts"
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    for script in test/e2e.sh test/taskdefs.sh; do
+        counts=$(mktemp)
+        "$script" "$counts"
+        rc=$?
+        read -r p f s < "$counts" || { p=0 f=1 s=0; }
+        rm -f "$counts"
+        [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    done
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

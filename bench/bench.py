@@ -199,7 +199,8 @@ class Bench:
         self.raw["signbench"] = s
         if rc != 0 or not s:
             self.failures.append("signbench failed")
-        log(f"listing: {out and m.get('keys_per_second')} keys/s; signing: {s.get('us_per_sign')} us")
+        log(f"listing: {m.get('keys_per_second')} keys/s, {m.get('overhead_bytes_per_key')} B/key; "
+            f"signing: {s.get('us_per_sign')} us, {s.get('heap_calls_per_sign')} heap calls")
         return m, s
 
     # ---- the table -------------------------------------------------------------

@@ -98,7 +98,8 @@ static int next_line(const char **p, const char *end, const char **line, size_t 
 }
 
 /* 1 when the section name name[n] (inside the brackets, untrimmed) equals
- * want, blanks trimmed and each run of blanks taken as one space. */
+ * want, blanks trimmed and each run of blanks taken as one space. A NUL in
+ * name (a file may hold one) never matches want's end. */
 static int section_is(const char *name, size_t n, const char *want)
 {
     trim(&name, &n);
@@ -111,7 +112,7 @@ static int section_is(const char *name, size_t n, const char *want)
                 return 0;
             continue;
         }
-        if (*want++ != name[i++])
+        if (*want == '\0' || *want++ != name[i++])
             return 0;
     }
     return *want == '\0';

@@ -18,6 +18,9 @@
 #define LLVMFuzzerTestOneInput fuzz_config_one
 #include "fuzz/fuzz_config.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_creds_one
+#include "fuzz/fuzz_creds.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*fuzz_fn)(const uint8_t *, size_t);
 
@@ -95,12 +98,19 @@ static void test_config(void **state)
     replay("config", fuzz_config_one);
 }
 
+static void test_creds(void **state)
+{
+    (void)state;
+    replay("creds", fuzz_creds_one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_listxml),
         cmocka_unit_test(test_urienc),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_creds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,8 @@
         {name: "AWS_DEFAULT_REGION", value: $region},
         {name: "AWS_ENDPOINT_URL", value: ""},
         {name: "AWS_ENDPOINT_URL_S3", value: ""},
-        {name: "AWS_CA_BUNDLE", value: ""}
+        {name: "AWS_CA_BUNDLE", value: ""},
+        {name: "AWS_MAX_ATTEMPTS", value: ""}
       ],
       # One socket per worker, and CONCURRENCY goes up to 4096.
       ulimits: [{name: "nofile", softLimit: 65536, hardLimit: 65536}],

@@ -53,6 +53,10 @@ finish() {
     local rc=$?
     if [ -n "$mnt" ]; then "${PODMAN[@]}" umount "$container" >/dev/null 2>&1 || true; fi
     if [ -n "$container" ]; then "${PODMAN[@]}" rm -f "$container" >/dev/null 2>&1 || true; fi
+    # podman bind-mounts its overlay directory onto itself and may leave that
+    # behind (a failed build does), which would make `make clean` fail;
+    # the next podman command mounts it again.
+    if mountpoint -q "$WORK/storage/overlay" 2>/dev/null; then umount "$WORK/storage/overlay" || true; fi
     if [ "$server_started" = 1 ]; then scripts/s3server.sh stop >/dev/null 2>&1 || true; fi
     [ -z "$TMP" ] || rm -rf "$TMP"
     exit "$rc"

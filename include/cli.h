@@ -26,6 +26,15 @@ struct cli_args {
     const char *seed;
     const char *keys_from;
     const char *ca_bundle;
+    const char *detail;
+    const char *max_attempts;
+    const char *connect_timeout;
+    const char *stall_timeout;
+    const char *modes;    /* sweep */
+    const char *cpus;     /* sweep */
+    const char *repeat;   /* sweep */
+    const char *source;   /* report's one argument */
+    int quiet;
     int path_style;       /* --path-style */
     int virtual_hosted;   /* --virtual-hosted */
     int insecure;         /* --insecure */
@@ -35,7 +44,7 @@ struct cli_args {
 };
 
 /* Parses argv[1..argc-1]: an optional subcommand first ("run", "populate",
- * "help"), then flags in `--flag value`, `--flag=value` or short form.
+ * "sweep", "report", "help"), then flags (and for report, one source) in `--flag value`, `--flag=value` or short form.
  * Returns 0, or EXIT_USAGE with a one-line message in err. After --help or
  * --version it stops and returns 0 with the command set. Prints nothing;
  * resets getopt's globals so it can be called any number of times, but is

@@ -16,7 +16,10 @@
 #define CONFIG_MAX_OBJECT_SIZE (5ULL << 30)
 
 enum config_mode { CONFIG_MODE_THREAD, CONFIG_MODE_PROCESS };
-enum config_command { CONFIG_CMD_RUN, CONFIG_CMD_POPULATE, CONFIG_CMD_HELP, CONFIG_CMD_VERSION };
+enum config_command {
+    CONFIG_CMD_RUN, CONFIG_CMD_POPULATE, CONFIG_CMD_SWEEP, CONFIG_CMD_REPORT,
+    CONFIG_CMD_HELP, CONFIG_CMD_VERSION
+};
 /* How a bucket goes into a request: AUTO is virtual-hosted on AWS (path
  * style for names that cannot be a TLS host name, such as dotted ones) and
  * path style on a custom endpoint; the flags force one or the other. */
@@ -28,6 +31,26 @@ enum {
     EXIT_FAILED = 1,    /* some objects failed or mismatched, or the upload failed */
     EXIT_USAGE = 2,     /* usage or configuration error, before any request */
     EXIT_LIST = 3,      /* the listing failed */
+    /* Stopped by SIGINT or SIGTERM: 128 + the signal, as shells report it
+     * (130, 143); the results fetched so far are written and uploaded. */
+    EXIT_SIGNAL_BASE = 128,
+};
+
+/* Retries and timeouts of object GETs (retry.h has the policy). */
+#define CONFIG_DEFAULT_ATTEMPTS 5
+#define CONFIG_DEFAULT_CONNECT_TIMEOUT 10 /* seconds */
+#define CONFIG_DEFAULT_STALL_TIMEOUT 30   /* seconds below 1 byte/s */
+
+/* sweep's grid: the reference experiment's axes. */
+#define CONFIG_MAX_POINTS 32
+struct config_grid {
+    enum config_mode modes[2];
+    int nmodes;
+    int conc[CONFIG_MAX_POINTS];
+    int nconc;
+    int cpus[CONFIG_MAX_POINTS]; /* none: the runs are not pinned */
+    int ncpus;
+    int repeat;
 };
 
 struct config {
@@ -52,6 +75,11 @@ struct config {
     int verbose;
     int quiet;            /* --quiet: no progress line */
     char detail[1024];    /* --detail FILE: per-object timings; "" = none */
+    int max_attempts;     /* GET attempts per object [AWS_MAX_ATTEMPTS] */
+    int connect_timeout;  /* seconds */
+    int stall_timeout;    /* seconds a transfer may move nothing */
+    struct config_grid grid; /* sweep */
+    char source[1024];    /* report: a directory, or s3://BUCKET/PREFIX */
     char ca_bundle[1024]; /* --ca-bundle, else AWS_CA_BUNDLE; "" = libcurl's default */
     int insecure;         /* --insecure: no TLS verification (main warns) */
     /* Where the credentials come from, with the keys when they are static.

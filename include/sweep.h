@@ -10,20 +10,8 @@
 #include "config.h"
 #include "s3.h"
 
-#define SWEEP_MAX_POINTS 32
-
-struct sweep_plan {
-    enum config_mode modes[2];
-    int nmodes;
-    int conc[SWEEP_MAX_POINTS];
-    int nconc;
-    int cpus[SWEEP_MAX_POINTS]; /* none: the runs are not pinned */
-    int ncpus;
-    int repeat;
-};
-
 /* Parses a comma-separated list of integers in [lo, hi] ("1,2,4,8,16")
- * into out (at most SWEEP_MAX_POINTS, no duplicates). Returns the count, or
+ * into out (at most CONFIG_MAX_POINTS, no duplicates). Returns the count, or
  * -1 with err naming what (for the message) was wrong. */
 int sweep_parse_ints(const char *what, const char *list, int lo, int hi, int *out,
                      char *err, size_t errlen);
@@ -32,12 +20,12 @@ int sweep_parse_ints(const char *what, const char *list, int lo, int hi, int *ou
  * -1 with err. */
 int sweep_parse_modes(const char *list, enum config_mode *out, char *err, size_t errlen);
 
-/* Runs the grid of plan with the rest of cfg as every run's configuration,
+/* Runs the grid cfg->grid with the rest of cfg as every run's configuration,
  * into cfg->out_dir, then writes table.csv, table.md, chart.svg and
  * chart.png there and prints the Markdown table on stdout. Returns an exit
  * code: 0 when every run succeeded, EXIT_FAILED when some failed (the table
  * holds the rest), EXIT_LIST when the bucket cannot be listed, EXIT_USAGE
  * for a CPU count this machine cannot give. */
-int sweep_run(const struct config *cfg, const struct sweep_plan *plan, const struct s3_target *t);
+int sweep_run(const struct config *cfg, const struct s3_target *t);
 
 #endif

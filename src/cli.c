@@ -30,6 +30,14 @@ enum {
     OPT_PATH_STYLE,
     OPT_VIRTUAL_HOSTED,
     OPT_INSECURE,
+    OPT_DETAIL,
+    OPT_QUIET,
+    OPT_MAX_ATTEMPTS,
+    OPT_CONNECT_TIMEOUT,
+    OPT_STALL_TIMEOUT,
+    OPT_MODES,
+    OPT_CPUS,
+    OPT_REPEAT,
 };
 
 static const struct option long_opts[] = {
@@ -55,13 +63,21 @@ static const struct option long_opts[] = {
     {"path-style", no_argument, NULL, OPT_PATH_STYLE},
     {"virtual-hosted", no_argument, NULL, OPT_VIRTUAL_HOSTED},
     {"insecure", no_argument, NULL, OPT_INSECURE},
+    {"detail", required_argument, NULL, OPT_DETAIL},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+    {"modes", required_argument, NULL, OPT_MODES},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
     {NULL, 0, NULL, 0},
 };
 
 /* '+' stops at the first non-option instead of permuting argv (a stray word
  * is reported, and argv is left as the caller gave it); ':' makes a missing
  * value come back as ':' so it can be told apart from an unknown option. */
-static const char short_opts[] = "+:c:m:vh";
+static const char short_opts[] = "+:c:m:vqh";
 
 int cli_fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -93,37 +109,61 @@ static int offending_option(char *buf, size_t cap, const char *arg)
     return is_long;
 }
 
+/* Which commands each flag means something for. */
+enum { FOR_RUN = 1, FOR_POPULATE = 2, FOR_SWEEP = 4, FOR_REPORT = 8 };
+
+static int command_bit(enum config_command c)
+{
+    return c == CONFIG_CMD_POPULATE ? FOR_POPULATE
+           : c == CONFIG_CMD_SWEEP  ? FOR_SWEEP
+           : c == CONFIG_CMD_REPORT ? FOR_REPORT
+                                    : FOR_RUN;
+}
+
 /* Rejects flags that mean nothing for the chosen command, so a user who
  * types `populate --json` learns it was ignored rather than wondering. */
 static int check_applicable(const struct cli_args *a, char *err, size_t errlen)
 {
+    static const char *const names[] = {"", "run", "populate", "", "sweep", "", "", "", "report"};
+    const struct {
+        int given;
+        const char *flag;
+        int applies;
+    } flags[] = {
+        {a->count != NULL, "--count", FOR_POPULATE},
+        {a->size != NULL, "--size", FOR_POPULATE},
+        {a->seed != NULL, "--seed", FOR_POPULATE},
+        {a->keys_from != NULL, "--keys-from", FOR_POPULATE},
+        {a->bucket != NULL, "--bucket", FOR_RUN | FOR_POPULATE | FOR_SWEEP},
+        {a->concurrency != NULL, "--concurrency", FOR_RUN | FOR_POPULATE | FOR_SWEEP},
+        {a->result_bucket != NULL, "--result-bucket", FOR_RUN | FOR_SWEEP},
+        {a->mode != NULL, "--mode", FOR_RUN},
+        {a->tag != NULL, "--tag", FOR_RUN | FOR_SWEEP},
+        {a->out_dir != NULL, "--out-dir", FOR_RUN | FOR_SWEEP | FOR_REPORT},
+        /* populate names its keys itself (obj-NNNNNNN or --keys-from). */
+        {a->prefix != NULL, "--prefix", FOR_RUN | FOR_SWEEP},
+        {a->no_upload, "--no-upload", FOR_RUN | FOR_SWEEP},
+        {a->json, "--json", FOR_RUN},
+        {a->detail != NULL, "--detail", FOR_RUN},
+        {a->quiet, "--quiet", FOR_RUN | FOR_SWEEP},
+        {a->max_attempts != NULL, "--max-attempts", FOR_RUN | FOR_SWEEP},
+        {a->connect_timeout != NULL, "--connect-timeout", FOR_RUN | FOR_SWEEP},
+        {a->stall_timeout != NULL, "--stall-timeout", FOR_RUN | FOR_SWEEP},
+        {a->modes != NULL, "--modes", FOR_SWEEP},
+        {a->cpus != NULL, "--cpus", FOR_SWEEP},
+        {a->repeat != NULL, "--repeat", FOR_SWEEP},
+    };
     if (a->path_style && a->virtual_hosted)
         return cli_fail(err, errlen, "give --path-style or --virtual-hosted, not both");
-    if (a->command == CONFIG_CMD_RUN) {
-        if (a->count)
-            return cli_fail(err, errlen, "--count applies only to populate");
-        if (a->size)
-            return cli_fail(err, errlen, "--size applies only to populate");
-        if (a->seed)
-            return cli_fail(err, errlen, "--seed applies only to populate");
-        if (a->keys_from)
-            return cli_fail(err, errlen, "--keys-from applies only to populate");
-    } else if (a->command == CONFIG_CMD_POPULATE) {
-        if (a->result_bucket)
-            return cli_fail(err, errlen, "--result-bucket does not apply to populate");
-        if (a->mode)
-            return cli_fail(err, errlen, "--mode does not apply to populate");
-        if (a->tag)
-            return cli_fail(err, errlen, "--tag does not apply to populate");
-        if (a->out_dir)
-            return cli_fail(err, errlen, "--out-dir does not apply to populate");
-        /* populate names its keys itself (obj-NNNNNNN or --keys-from). */
-        if (a->prefix)
-            return cli_fail(err, errlen, "--prefix does not apply to populate");
-        if (a->no_upload)
-            return cli_fail(err, errlen, "--no-upload does not apply to populate");
-        if (a->json)
-            return cli_fail(err, errlen, "--json does not apply to populate");
+    int bit = command_bit(a->command);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        int only = flags[i].applies;
+        if (!flags[i].given || (only & bit))
+            continue;
+        /* A flag of one command is best explained by naming that command. */
+        if ((only & (only - 1)) == 0)
+            return cli_fail(err, errlen, "%s applies only to %s", flags[i].flag, names[only]);
+        return cli_fail(err, errlen, "%s does not apply to %s", flags[i].flag, names[bit]);
     }
     return 0;
 }
@@ -145,6 +185,10 @@ int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errle
             a->command = CONFIG_CMD_RUN;
         } else if (strcmp(argv[1], "populate") == 0) {
             a->command = CONFIG_CMD_POPULATE;
+        } else if (strcmp(argv[1], "sweep") == 0) {
+            a->command = CONFIG_CMD_SWEEP;
+        } else if (strcmp(argv[1], "report") == 0) {
+            a->command = CONFIG_CMD_REPORT;
         } else if (strcmp(argv[1], "help") == 0) {
             a->command = CONFIG_CMD_HELP;
             return 0;
@@ -153,6 +197,12 @@ int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errle
             return cli_fail(err, errlen, "unknown command '%.100s'", argv[1]);
         }
         skip = 1;
+        /* report's one argument, right after the command, takes the
+         * program-name slot too, so the flags may follow it. */
+        if (a->command == CONFIG_CMD_REPORT && argc > 2 && argv[2][0] != '-') {
+            a->source = argv[2];
+            skip = 2;
+        }
     }
     int gargc = argc - skip;
     char **gargv = argv + skip;
@@ -197,6 +247,15 @@ int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errle
         case OPT_PATH_STYLE: a->path_style = 1; break;
         case OPT_VIRTUAL_HOSTED: a->virtual_hosted = 1; break;
         case OPT_INSECURE: a->insecure = 1; break;
+        case OPT_DETAIL: a->detail = optarg; break;
+        case 'q':
+        case OPT_QUIET: a->quiet = 1; break;
+        case OPT_MAX_ATTEMPTS: a->max_attempts = optarg; break;
+        case OPT_CONNECT_TIMEOUT: a->connect_timeout = optarg; break;
+        case OPT_STALL_TIMEOUT: a->stall_timeout = optarg; break;
+        case OPT_MODES: a->modes = optarg; break;
+        case OPT_CPUS: a->cpus = optarg; break;
+        case OPT_REPEAT: a->repeat = optarg; break;
         case 'h':
             a->command = CONFIG_CMD_HELP;
             return 0;
@@ -217,9 +276,16 @@ int cli_parse(struct cli_args *a, int argc, char **argv, char *err, size_t errle
             return cli_fail(err, errlen, "unknown option '%s'", name);
         }
     }
+    /* report's one argument may also come after its flags. */
+    if (a->command == CONFIG_CMD_REPORT && !a->source && optind == gargc - 1)
+        a->source = gargv[optind++];
     if (optind < gargc) {
         a->show_usage = 1;
         return cli_fail(err, errlen, "unexpected argument '%.100s'", gargv[optind]);
+    }
+    if (a->command == CONFIG_CMD_REPORT && !a->source) {
+        a->show_usage = 1;
+        return cli_fail(err, errlen, "report needs a directory or s3://BUCKET/PREFIX to read");
     }
     return check_applicable(a, err, errlen);
 }

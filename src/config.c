@@ -4,6 +4,7 @@
  * exit 2 before any request is made. Never prints, never exits. */
 #include "config.h"
 #include "cli.h"
+#include "sweep.h"
 #include "env.h"
 #include "errmsg.h"
 
@@ -77,22 +78,33 @@ static int parse_digits(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
-/* Strictly parses a concurrency into *out: digits only, 1..4096. A leading
- * '-' is recognised only to say "out of range" rather than "not a number". */
-static int parse_concurrency(const struct setting *s, int *out, char *err, size_t errlen)
+/* Strictly parses a whole number in [lo, hi] into *out: digits only. A
+ * leading '-' is recognised only to say "out of range" rather than "not a
+ * number". */
+static int parse_bounded(const struct setting *s, int lo, int hi, int *out, char *err,
+                         size_t errlen)
 {
     const char *v = s->value;
     int neg = v[0] == '-';
     uint64_t n = 0;
     int rc = parse_digits(v + neg, strlen(v + neg), &n);
     if (rc == -1)
-        return cli_fail(err, errlen, "%s '%.*s%s' is not a number (want 1 to %d)", s->from,
-                        ECHO_MAX, v, ellipsis(v), CONFIG_MAX_CONCURRENCY);
-    if (rc == -2 || neg || n < 1 || n > CONFIG_MAX_CONCURRENCY)
-        return cli_fail(err, errlen, "%s %.*s%s is out of range (want 1 to %d)", s->from,
-                        ECHO_MAX, v, ellipsis(v), CONFIG_MAX_CONCURRENCY);
+        return cli_fail(err, errlen, "%s '%.*s%s' is not a number (want %d to %d)", s->from,
+                        ECHO_MAX, v, ellipsis(v), lo, hi);
+    if (rc == -2 || neg || n < (uint64_t)lo || n > (uint64_t)hi)
+        return cli_fail(err, errlen, "%s %.*s%s is out of range (want %d to %d)", s->from,
+                        ECHO_MAX, v, ellipsis(v), lo, hi);
     *out = (int)n;
     return 0;
+}
+
+/* An optional bounded number: *out keeps its default when neither the flag
+ * nor the variable is set. */
+static int load_bounded(const char *flag_value, const char *flag, char **env, const char *var,
+                        int lo, int hi, int *out, char *err, size_t errlen)
+{
+    struct setting st = pick(flag_value, flag, env, var);
+    return st.value ? parse_bounded(&st, lo, hi, out, err, errlen) : 0;
 }
 
 /* A bucket name as S3 will accept in a URL: 3..255 characters of letters,
@@ -344,16 +356,19 @@ static int load_credentials(struct config *cfg, char **env, char *err, size_t er
     return check_region(&region, cfg->region, sizeof cfg->region, err, errlen);
 }
 
-/* Settings both commands share: concurrency, bucket, endpoint, region,
+/* Settings the commands share: concurrency, bucket, endpoint, region,
  * prefix, CA bundle, verbosity. `default_conc` > 0 means a missing
- * concurrency takes it; 0 means a missing one is an error. */
+ * concurrency takes it; 0 means a missing one is an error; -1 means the
+ * command reads its own (sweep's list). */
 static int load_common(struct config *cfg, const struct cli_args *a, char **env,
                        int default_conc, char *err, size_t errlen)
 {
     int rc;
     struct setting conc = pick(a->concurrency, "--concurrency", env, "CONCURRENCY");
-    if (conc.value) {
-        if ((rc = parse_concurrency(&conc, &cfg->concurrency, err, errlen)) != 0)
+    if (default_conc < 0) {
+        /* sweep: its grid says. */
+    } else if (conc.value) {
+        if ((rc = parse_bounded(&conc, 1, CONFIG_MAX_CONCURRENCY, &cfg->concurrency, err, errlen)) != 0)
             return rc;
     } else if (default_conc > 0) {
         cfg->concurrency = default_conc;
@@ -411,17 +426,38 @@ static int load_common(struct config *cfg, const struct cli_args *a, char **env,
     return 0;
 }
 
-/* The run command's own settings: mode, tag, result bucket, output. */
+/* sweep's grid: modes, concurrencies, CPU counts and repetitions; the
+ * reference experiment's axes by default. */
+static int load_grid(struct config *cfg, const struct cli_args *a, char **env, char *err,
+                     size_t errlen)
+{
+    struct config_grid *g = &cfg->grid;
+    g->nmodes = sweep_parse_modes(a->modes ? a->modes : "thread,process", g->modes, err, errlen);
+    if (g->nmodes < 0)
+        return EXIT_USAGE;
+    g->nconc = sweep_parse_ints("--concurrency", a->concurrency ? a->concurrency : "1,2,4,8,16", 1,
+                                CONFIG_MAX_CONCURRENCY, g->conc, err, errlen);
+    if (g->nconc < 0)
+        return EXIT_USAGE;
+    if (a->cpus && (g->ncpus = sweep_parse_ints("--cpus", a->cpus, 1, 1024, g->cpus, err, errlen)) < 0)
+        return EXIT_USAGE;
+    g->repeat = 1;
+    return load_bounded(a->repeat, "--repeat", env, NULL, 1, 100, &g->repeat, err, errlen);
+}
+
+/* The settings of run and sweep: mode (sweep: the grid), tag, result
+ * bucket, output, retries and timeouts. */
 static int load_run(struct config *cfg, const struct cli_args *a, char **env, char *err,
                     size_t errlen)
 {
-    int rc = load_common(cfg, a, env, 0, err, errlen);
+    int sweep = cfg->command == CONFIG_CMD_SWEEP;
+    int rc = load_common(cfg, a, env, sweep ? -1 : 0, err, errlen);
     if (rc != 0)
         return rc;
 
     /* MODE unset means thread: the cheaper of the two and what a user
      * trying the tool by hand most likely wants. Set, it must be exact. */
-    struct setting mode = pick(a->mode, "--mode", env, "MODE");
+    struct setting mode = pick(a->mode, "--mode", env, sweep ? NULL : "MODE");
     if (!mode.value || strcmp(mode.value, "thread") == 0)
         cfg->mode = CONFIG_MODE_THREAD;
     else if (strcmp(mode.value, "process") == 0)
@@ -429,12 +465,15 @@ static int load_run(struct config *cfg, const struct cli_args *a, char **env, ch
     else
         return cli_fail(err, errlen, "%s '%.*s%s' is not thread or process", mode.from, ECHO_MAX,
                         mode.value, ellipsis(mode.value));
+    if (sweep && (rc = load_grid(cfg, a, env, err, errlen)) != 0)
+        return rc;
 
-    /* TAG unset means "s3bench": the reference required it, but a tag only
-     * labels the results, and a local run should not need one. */
+    /* TAG unset means "s3bench" ("sweep" for a sweep): the reference
+     * required it, but a tag only labels the results, and a local run
+     * should not need one. */
     struct setting tag = pick(a->tag, "--tag", env, "TAG");
     if (!tag.value)
-        tag = (struct setting){"s3bench", "default tag"};
+        tag = (struct setting){sweep ? "sweep" : "s3bench", "default tag"};
     if ((rc = check_tag(&tag, cfg->tag, sizeof cfg->tag, err, errlen)) != 0)
         return rc;
 
@@ -451,13 +490,71 @@ static int load_run(struct config *cfg, const struct cli_args *a, char **env, ch
             return rc;
     }
 
-    const char *out = a->out_dir ? a->out_dir : ".";
+    /* A sweep leaves a dozen files and a chart: a folder of their own by
+     * default rather than the current directory. */
+    const char *out = a->out_dir ? a->out_dir : sweep ? "s3bench-sweep" : ".";
     if (out[0] == '\0')
         return cli_fail(err, errlen, "--out-dir is empty");
     if ((rc = copy_value(cfg->out_dir, sizeof cfg->out_dir, out, "--out-dir", err, errlen)) != 0)
         return rc;
+    if (a->detail && (rc = copy_value(cfg->detail, sizeof cfg->detail, a->detail, "--detail", err,
+                                      errlen)) != 0)
+        return rc;
+    if (a->detail && !a->detail[0])
+        return cli_fail(err, errlen, "--detail is empty");
     cfg->json = a->json;
+    cfg->quiet = a->quiet;
+
+    /* AWS_MAX_ATTEMPTS is the SDKs' variable for the same thing. */
+    cfg->max_attempts = CONFIG_DEFAULT_ATTEMPTS;
+    cfg->connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
+    cfg->stall_timeout = CONFIG_DEFAULT_STALL_TIMEOUT;
+    if ((rc = load_bounded(a->max_attempts, "--max-attempts", env, "AWS_MAX_ATTEMPTS", 1, 100,
+                           &cfg->max_attempts, err, errlen)) != 0 ||
+        (rc = load_bounded(a->connect_timeout, "--connect-timeout", env, NULL, 1, 3600,
+                           &cfg->connect_timeout, err, errlen)) != 0 ||
+        (rc = load_bounded(a->stall_timeout, "--stall-timeout", env, NULL, 1, 86400,
+                           &cfg->stall_timeout, err, errlen)) != 0)
+        return rc;
     /* Last, so every plain mistake is reported before "no credentials". */
+    return load_credentials(cfg, env, err, errlen);
+}
+
+/* report's source: a directory of result files, which needs nothing else,
+ * or s3://BUCKET/PREFIX, which needs what a run needs to list and read. */
+static int load_report(struct config *cfg, const struct cli_args *a, char **env, char *err,
+                       size_t errlen)
+{
+    int rc;
+    if ((rc = copy_value(cfg->source, sizeof cfg->source, a->source, "the report source", err,
+                         errlen)) != 0)
+        return rc;
+    const char *out = a->out_dir;
+    if (strncmp(a->source, "s3://", 5) != 0) {
+        if (!a->source[0])
+            return cli_fail(err, errlen, "report: the directory is empty");
+        /* The table and chart go beside the files they were made from. */
+        return copy_value(cfg->out_dir, sizeof cfg->out_dir, out ? out : a->source, "--out-dir",
+                          err, errlen);
+    }
+    const char *b = a->source + 5, *slash = strchr(b, '/');
+    char bucket[256];
+    size_t blen = slash ? (size_t)(slash - b) : strlen(b);
+    if (blen == 0 || blen >= sizeof bucket)
+        return cli_fail(err, errlen, "report: '%.*s%s' is not s3://BUCKET/PREFIX", ECHO_MAX,
+                        a->source, ellipsis(a->source));
+    memcpy(bucket, b, blen);
+    bucket[blen] = '\0';
+    struct cli_args with = *a;
+    with.bucket = bucket;
+    with.prefix = slash ? slash + 1 : "";
+    if ((rc = load_common(cfg, &with, env, -1, err, errlen)) != 0 ||
+        (rc = copy_value(cfg->out_dir, sizeof cfg->out_dir, out ? out : "s3bench-report",
+                         "--out-dir", err, errlen)) != 0)
+        return rc;
+    cfg->max_attempts = CONFIG_DEFAULT_ATTEMPTS;
+    cfg->connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
+    cfg->stall_timeout = CONFIG_DEFAULT_STALL_TIMEOUT;
     return load_credentials(cfg, env, err, errlen);
 }
 
@@ -528,6 +625,9 @@ int config_load(struct config *cfg, int argc, char **argv, char **env,
     case CONFIG_CMD_POPULATE:
         rc = load_populate(cfg, &a, env, err, errlen);
         break;
+    case CONFIG_CMD_REPORT:
+        rc = load_report(cfg, &a, env, err, errlen);
+        break;
     case CONFIG_CMD_RUN:
     default:
         rc = load_run(cfg, &a, env, err, errlen);
@@ -553,6 +653,9 @@ void config_usage(FILE *f)
 "usage: s3bench [run] [options]\n"
 "       s3bench populate (--count N | --keys-from FILE) --size SIZE|MIN-MAX\n"
 "                        [--seed S] [options]\n"
+"       s3bench sweep [--modes thread,process] [-c 1,2,4,8,16] [--cpus K,...]\n"
+"                     [--repeat R] [options]\n"
+"       s3bench report DIR | s3://BUCKET/PREFIX [--out-dir DIR]\n"
 "       s3bench --help | --version\n"
 "\n"
 "run (the default) lists the bucket, downloads every object with N threads or\n"
@@ -560,6 +663,13 @@ void config_usage(FILE *f)
 "output directory and uploads them to the result bucket.\n"
 "populate writes N objects of random content to the bucket, each of SIZE bytes\n"
 "or of a size drawn from MIN-MAX; the same seed gives the same objects.\n"
+"sweep runs the reference grid, every mode at every concurrency (each run a\n"
+"child process, pinned to the first K CPUs with --cpus, R times with\n"
+"--repeat), then writes table.csv, table.md, chart.svg and chart.png into the\n"
+"output directory (default s3bench-sweep).\n"
+"report rebuilds that table and chart from result CSVs already written, in a\n"
+"directory or in S3 (time from each header; TAG, mode and concurrency from\n"
+"each name; a tag holding <K>cpu or <K>vcpu gives the CPU column).\n"
 "\n"
 "Options (a flag overrides its environment variable):\n"
 "  --bucket NAME         bucket to read, or for populate to fill [BUCKET_NAME]\n"
@@ -585,6 +695,15 @@ void config_usage(FILE *f)
 "  --out-dir DIR         directory for the result files (default .)\n"
 "  --no-upload           keep the results local\n"
 "  --json                print the summary as JSON\n"
+"  --detail FILE         also write per-object timings (worker, status,\n"
+"                        retries, time to first byte, total) as CSV\n"
+"  -q, --quiet           no progress line (shown only on a terminal anyway)\n"
+"  --max-attempts N      tries per object, 1 to 100 (default %d); throttling,\n"
+"                        5xx, resets, stalls and short bodies are retried\n"
+"                        with capped, jittered backoff   [AWS_MAX_ATTEMPTS]\n"
+"  --connect-timeout S   seconds to connect (default %d)\n"
+"  --stall-timeout S     seconds a transfer may move nothing before it is\n"
+"                        abandoned and retried (default %d)\n"
 "  -v, --verbose         more detail on stderr; repeat for more\n"
 "  -h, --help            print this text\n"
 "  --version             print the version\n"
@@ -614,6 +733,9 @@ void config_usage(FILE *f)
 "  0  every object fetched with its listed size, results uploaded\n"
 "  1  some objects failed or mismatched, or the result upload failed\n"
 "  2  usage or configuration error (nothing was requested)\n"
-"  3  the listing failed\n",
-            CONFIG_MAX_CONCURRENCY, CONFIG_POPULATE_CONCURRENCY);
+"  3  the listing failed\n"
+"  130, 143  stopped by SIGINT or SIGTERM: the objects fetched so far are in\n"
+"     the CSV (the rest have an empty CalcSize), which is still uploaded\n",
+            CONFIG_MAX_CONCURRENCY, CONFIG_POPULATE_CONCURRENCY, CONFIG_DEFAULT_ATTEMPTS,
+            CONFIG_DEFAULT_CONNECT_TIMEOUT, CONFIG_DEFAULT_STALL_TIMEOUT);
 }

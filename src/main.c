@@ -5,11 +5,14 @@
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 #include "config.h"
+#include "gather.h"
 #include "populate.h"
 #include "s3.h"
+#include "sweep.h"
 
 extern char **environ;
 
@@ -31,6 +34,10 @@ int main(int argc, char **argv)
         printf("s3bench %s (%s)\n", S3BENCH_VERSION, curl_version());
         return EXIT_OK;
     }
+    /* A report over a directory reads files only: no endpoint, no
+     * credentials to find. */
+    if (cfg.command == CONFIG_CMD_REPORT && strncmp(cfg.source, "s3://", 5) != 0)
+        return gather_report(&cfg, NULL);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "s3bench: curl_global_init failed\n");
         return EXIT_FAILED;
@@ -53,6 +60,10 @@ int main(int argc, char **argv)
         code = populate_run(&cfg, &target, err, sizeof err) == 0 ? EXIT_OK : EXIT_FAILED;
         if (code != EXIT_OK)
             fprintf(stderr, "s3bench: populate: %s\n", err);
+    } else if (cfg.command == CONFIG_CMD_SWEEP) {
+        code = sweep_run(&cfg, &target);
+    } else if (cfg.command == CONFIG_CMD_REPORT) {
+        code = gather_report(&cfg, &target);
     } else {
         code = bench_run(&cfg, &target);
     }

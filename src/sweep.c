@@ -33,8 +33,8 @@ int sweep_parse_ints(const char *what, const char *list, int lo, int hi, int *ou
         for (int i = 0; i < n; i++)
             if (out[i] == v)
                 return errmsg_set(err, errlen, "%s '%s': %ld twice", what, list, v);
-        if (n == SWEEP_MAX_POINTS)
-            return errmsg_set(err, errlen, "%s '%s': at most %d values", what, list, SWEEP_MAX_POINTS);
+        if (n == CONFIG_MAX_POINTS)
+            return errmsg_set(err, errlen, "%s '%s': at most %d values", what, list, CONFIG_MAX_POINTS);
         out[n++] = (int)v;
         if (*end == '\0')
             return n;
@@ -126,11 +126,12 @@ static int run_point(const struct config *c, const struct s3_target *t, const cp
     return WEXITSTATUS(status);
 }
 
-int sweep_run(const struct config *cfg, const struct sweep_plan *plan, const struct s3_target *t)
+int sweep_run(const struct config *cfg, const struct s3_target *t)
 {
+    const struct config_grid *plan = &cfg->grid;
     char err[1024];
     int ncpus = plan->ncpus ? plan->ncpus : 1;
-    cpu_set_t sets[SWEEP_MAX_POINTS];
+    cpu_set_t sets[CONFIG_MAX_POINTS];
     /* Every CPU count is checked before the first run: a sweep that stops
      * after an hour on a count the machine lacks wastes that hour. */
     for (int i = 0; i < plan->ncpus; i++) {

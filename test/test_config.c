@@ -594,8 +594,8 @@ static const struct bad_case bad_cases[] = {
      "5GiB", 0},
     {"populate seed -1", {"populate", "--count", "1", "--size", "1", "--seed", "-1"}, {NULL},
      "--seed '-1'", 0},
-    {"populate --json", {"populate", "--json"}, {NULL}, "--json does not apply to populate", 0},
-    {"populate --mode", {"populate", "-m", "thread"}, {NULL}, "--mode does not apply", 0},
+    {"populate --json", {"populate", "--json"}, {NULL}, "--json applies only to run", 0},
+    {"populate --mode", {"populate", "-m", "thread"}, {NULL}, "--mode applies only to run", 0},
     {"populate --prefix", {"populate", "--count", "1", "--size", "1", "--prefix", "p/"}, {NULL},
      "--prefix does not apply to populate", 0},
     {"populate count and keys-from", {"populate", "--count", "1", "--keys-from", "k", "--size", "1"},
@@ -603,6 +603,22 @@ static const struct bad_case bad_cases[] = {
     {"populate empty keys-from", {"populate", "--keys-from=", "--size", "1"}, {NULL},
      "--keys-from is empty", 0},
     {"run with --keys-from", {"--keys-from", "k"}, {NULL}, "--keys-from applies only to populate", 0},
+    /* sweep, report, retries */
+    {"sweep bad modes", {"sweep", "--modes", "threads"}, {NULL}, "modes 'threads'", 0},
+    {"sweep bad list", {"sweep", "-c", "1,,2"}, {NULL}, "--concurrency '1,,2'", 0},
+    {"sweep cpus 0", {"sweep", "--cpus", "0"}, {NULL}, "--cpus '0'", 0},
+    {"sweep repeat 0", {"sweep", "--repeat", "0"}, {NULL}, "--repeat 0 is out of range", 0},
+    {"sweep --mode", {"sweep", "-m", "thread"}, {NULL}, "--mode applies only to run", 0},
+    {"sweep --detail", {"sweep", "--detail", "x"}, {NULL}, "--detail applies only to run", 0},
+    {"run --modes", {"--modes", "thread"}, {NULL}, "--modes applies only to sweep", 0},
+    {"max attempts 0", {"--max-attempts", "0"}, {NULL}, "--max-attempts 0 is out of range", 0},
+    {"max attempts env", {NULL}, {"AWS_MAX_ATTEMPTS=many"}, "AWS_MAX_ATTEMPTS 'many' is not a number", 0},
+    {"stall timeout", {"--stall-timeout", "-1"}, {NULL}, "--stall-timeout -1 is out of range", 0},
+    {"empty detail", {"--detail="}, {NULL}, "--detail is empty", 0},
+    {"report without source", {"report"}, {NULL}, "report needs a directory or s3://BUCKET/PREFIX", 1},
+    {"report two sources", {"report", "a", "b"}, {NULL}, "unexpected argument 'b'", 1},
+    {"report bad s3", {"report", "s3:///x"}, {NULL}, "is not s3://BUCKET/PREFIX", 0},
+    {"report --json", {"report", "d", "--json"}, {NULL}, "--json applies only to run", 0},
     {"populate no bucket", {"populate", "--count", "1", "--size", "1"}, {"BUCKET_NAME"}, "no bucket", 0},
     {"populate bad conc", {"populate", "--count", "1", "--size", "1", "-c", "0"}, {NULL}, "out of range", 0},
     {"populate bad endpoint", {"populate", "--count", "1", "--size", "1"},
@@ -611,6 +627,59 @@ static const struct bad_case bad_cases[] = {
      {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED=true"},
      "no credentials", 0},
 };
+
+/* sweep: the reference grid by default, its own tag and folder; CONCURRENCY
+ * and MODE from the environment do not narrow it. */
+static void test_sweep_and_report(void **state)
+{
+    (void)state;
+    struct config c;
+    char err[256];
+    assert_int_equal(load(&c, A("sweep"), A("MODE=process", "CONCURRENCY=3", "TAG"), err, sizeof err), 0);
+    assert_int_equal(c.command, CONFIG_CMD_SWEEP);
+    assert_int_equal(c.grid.nmodes, 2);
+    assert_int_equal(c.grid.modes[0], CONFIG_MODE_THREAD);
+    assert_int_equal(c.grid.nconc, 5);
+    assert_int_equal(c.grid.conc[4], 16);
+    assert_int_equal(c.grid.ncpus, 0);
+    assert_int_equal(c.grid.repeat, 1);
+    assert_string_equal(c.tag, "sweep");
+    assert_string_equal(c.out_dir, "s3bench-sweep");
+    assert_int_equal(c.max_attempts, CONFIG_DEFAULT_ATTEMPTS);
+
+    assert_int_equal(load(&c, A("sweep", "--modes", "process", "-c", "2,8", "--cpus", "1,2", "--repeat", "3",
+                                "--max-attempts", "2", "--stall-timeout", "4", "--out-dir", "o"),
+                          NONE, err, sizeof err), 0);
+    assert_int_equal(c.grid.nmodes, 1);
+    assert_int_equal(c.grid.modes[0], CONFIG_MODE_PROCESS);
+    assert_int_equal(c.grid.nconc, 2);
+    assert_int_equal(c.grid.ncpus, 2);
+    assert_int_equal(c.grid.cpus[1], 2);
+    assert_int_equal(c.grid.repeat, 3);
+    assert_int_equal(c.max_attempts, 2);
+    assert_int_equal(c.stall_timeout, 4);
+    assert_string_equal(c.out_dir, "o");
+
+    /* run: the SDKs' AWS_MAX_ATTEMPTS, --detail, --quiet. */
+    assert_int_equal(load(&c, A("--detail", "d.csv", "-q"), A("AWS_MAX_ATTEMPTS=7"), err, sizeof err), 0);
+    assert_int_equal(c.max_attempts, 7);
+    assert_string_equal(c.detail, "d.csv");
+    assert_int_equal(c.quiet, 1);
+    assert_int_equal(c.connect_timeout, CONFIG_DEFAULT_CONNECT_TIMEOUT);
+
+    /* report over a directory needs nothing else; the table goes beside
+     * the files. Over S3, bucket and prefix come from the URL. */
+    assert_int_equal(load(&c, A("report", "some/dir"), A("BUCKET_NAME", "CONCURRENCY", "AWS_ACCESS_KEY_ID",
+                                                           "AWS_SECRET_ACCESS_KEY"), err, sizeof err), 0);
+    assert_int_equal(c.command, CONFIG_CMD_REPORT);
+    assert_string_equal(c.source, "some/dir");
+    assert_string_equal(c.out_dir, "some/dir");
+    assert_int_equal(load(&c, A("report", "--out-dir", "t", "s3://results/fargate/"), A("BUCKET_NAME"),
+                          err, sizeof err), 0);
+    assert_string_equal(c.bucket, "results");
+    assert_string_equal(c.prefix, "fargate/");
+    assert_string_equal(c.out_dir, "t");
+}
 
 static void test_bad_configurations(void **state)
 {
@@ -844,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_failure_clears_credentials),
         cmocka_unit_test(test_abbreviated_long_option),
         cmocka_unit_test(test_long_values_fit_exactly),
+        cmocka_unit_test(test_sweep_and_report),
         cmocka_unit_test(test_bad_configurations),
         cmocka_unit_test(test_too_long_values),
         cmocka_unit_test(test_populate_sizes),

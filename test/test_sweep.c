@@ -6,7 +6,7 @@
 static void test_ints(void **state)
 {
     (void)state;
-    int out[SWEEP_MAX_POINTS];
+    int out[CONFIG_MAX_POINTS];
     char err[256];
     assert_int_equal(sweep_parse_ints("--concurrency", "1,2,4,8,16", 1, 4096, out, err, sizeof err), 5);
     assert_int_equal(out[0], 1);
@@ -22,7 +22,7 @@ static void test_ints(void **state)
         assert_non_null(strstr(err, "--concurrency"));
     }
     char many[200] = "1";
-    for (int i = 2; i <= SWEEP_MAX_POINTS + 1; i++)
+    for (int i = 2; i <= CONFIG_MAX_POINTS + 1; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many), ",%d", i);
     assert_int_equal(sweep_parse_ints("-c", many, 1, 4096, out, err, sizeof err), -1);
     assert_non_null(strstr(err, "at most"));

@@ -13,6 +13,8 @@
 
 enum pool_state { POOL_PENDING = 0, POOL_OK = 1, POOL_FAILED = 2 };
 
+#define POOL_ABORT_GRACE 3.0 /* seconds in-flight transfers get after a stop */
+
 /* One object's outcome: also the framed record a child process writes to its
  * pipe (fixed size, far below PIPE_BUF, holding the key's index rather than
  * the key, so no key bytes can break the framing). */
@@ -23,23 +25,40 @@ struct pool_result {
     int32_t status;         /* HTTP status, 0 if no answer */
     int32_t state;          /* enum pool_state */
     int32_t worker;         /* which worker fetched it */
-    double ttfb, total;     /* seconds */
+    int32_t retries;        /* attempts after the first */
+    double ttfb, total;     /* seconds, of the last attempt */
 };
 
 struct pool_summary {
     double fetch_seconds;   /* CLOCK_MONOTONIC, workers' start to last result */
     size_t ok, failed, mismatched;
+    size_t unfetched;       /* never fetched: the run was stopped */
     uint64_t bytes;
+    uint64_t retries;
+    int stop_signal;        /* SIGINT or SIGTERM that stopped the run, or 0 */
+    int workers_died;       /* process mode: children that did not end well */
     /* Total time and time to first byte of every object that answered,
      * in µs: each worker's histograms merged after the run. */
     struct hist latency, ttfb;
 };
 
+/* Checks that cfg->concurrency workers can have their connections (and,
+ * for processes, their pipes), raising the soft RLIMIT_NOFILE to the hard
+ * limit if need be. Returns 0, or -1 with err when the hard limit is too
+ * low. */
+int pool_check_limits(const struct config *cfg, char *err, size_t errlen);
+
 /* Fetches every key of kl with cfg->concurrency workers of cfg->mode,
- * writing results[i] for key i (results has kl->count slots). progress, if
- * not NULL, is a terminal on which to show how far the run is. Returns 0
- * when the pool ran (object failures are counted in sum), -1 with a message
- * in err when it could not run. */
+ * writing results[i] for key i (results has kl->count slots). Each GET is
+ * retried as retry.h says, up to cfg->max_attempts. progress, if not NULL,
+ * is a terminal on which to show how far the run is. While it runs, SIGINT
+ * and SIGTERM stop it: no more keys are handed out, transfers in flight get
+ * POOL_ABORT_GRACE seconds to finish, and sum->stop_signal says which
+ * signal came. In process mode a child that dies is noticed, the objects
+ * it had in flight are fetched again by the parent, and the run ends with
+ * -1 and the count. Returns 0 when the pool ran (object failures are
+ * counted in sum), -1 with a message in err when it could not run or lost
+ * workers. */
 int pool_run(const struct config *cfg, const struct s3_target *t, const struct keylist *kl,
              struct pool_result *results, struct pool_summary *sum, FILE *progress,
              char *err, size_t errlen);

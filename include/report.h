@@ -34,11 +34,12 @@ int report_csv_name(char *dst, size_t dstlen, const struct config *cfg);
 int report_csv_build(const struct keylist *kl, const struct pool_result *results,
                      double fetch_seconds, char **out, size_t *outlen);
 
-/* Builds the detail CSV in memory: "key,worker,status,size,bytes,ttfb_ms,
- * total_ms", one row per key in listing order (RFC 4180 quoting, CRLF, as
- * the result CSV). size is the Content-Length (empty when none came), bytes
- * those counted; a key never fetched has worker -1 and empty times. *out is
- * malloc'd. Returns 0, or -1 when memory runs out. */
+/* Builds the detail CSV in memory: "key,result,worker,status,retries,size,
+ * bytes,ttfb_ms,total_ms", one row per key in listing order (RFC 4180
+ * quoting, CRLF, as the result CSV). result is ok, mismatch, failed or
+ * unfetched (the run was stopped first); size is the Content-Length (empty
+ * when none came), bytes those counted; an unfetched key has empty times.
+ * *out is malloc'd. Returns 0, or -1 when memory runs out. */
 int report_detail_build(const struct keylist *kl, const struct pool_result *results,
                         char **out, size_t *outlen);
 

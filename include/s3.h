@@ -49,6 +49,8 @@ struct s3_target {
     struct creds_provider *creds;
     struct s3_regions *regions;
     struct curlopt http;  /* TLS and verbosity */
+    long connect_timeout; /* seconds */
+    long stall_timeout;   /* seconds a transfer may move nothing */
 };
 
 /* What one request did. */
@@ -89,6 +91,10 @@ struct s3_client {
     /* Upload source for PUT. */
     const char *put_data;
     size_t put_len, put_off;
+    /* Set by the owner: while *abort is nonzero, a transfer in flight is
+     * abandoned (CURLE_ABORTED_BY_CALLBACK). NULL: never. */
+    const _Atomic int *abort;
+    int fresh;                /* the next request opens a new connection */
 };
 
 /* Fills t from cfg, signing with creds and sharing the learned regions
@@ -122,12 +128,28 @@ void s3_client_cleanup(struct s3_client *c);
 int s3_get_object(struct s3_client *c, const char *bucket, const char *key,
                   size_t keylen, struct s3_result *r);
 
+/* Makes the next request use a new connection: a retry after a reset or
+ * a stall should not reuse whatever state the old one was in. */
+void s3_client_fresh(struct s3_client *c);
+
+/* GETs bucket/key and keeps the body (at most 64 MiB) in c->body, c->body_len,
+ * valid until the client's next request. Returns 0 for a 2xx answer, -1
+ * otherwise (r says why). */
+int s3_get_body(struct s3_client *c, const char *bucket, const char *key, size_t keylen,
+                struct s3_result *r);
+
 /* Fetches one ListObjectsV2 page (encoding-type=url) after token ("" for the
  * first) and appends its keys to kl. Returns 0, or -1 (r says why; a parse
  * failure is in r->message). */
 int s3_list_page(struct s3_client *c, const char *bucket, const char *prefix,
                  const char *token, struct keylist *kl, struct listxml_page *page,
                  struct s3_result *r);
+
+/* Lists every key under prefix ("" for all) of bucket into kl, page after
+ * page, with a client of its own. Returns 0, or -1 with the one-line reason
+ * ("ListObjectsV2 s3://bucket: 403 ...") in err. */
+int s3_list_all(const struct s3_target *t, const char *bucket, const char *prefix,
+                struct keylist *kl, char *err, size_t errlen);
 
 /* PUTs len bytes as bucket/key, signed with the payload's real SHA-256.
  * Returns 0 for a 2xx answer, -1 otherwise. */

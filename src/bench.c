@@ -25,33 +25,6 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Lists every key of the configured bucket into kl, page after page.
- * Returns 0, or -1 with the one-line reason in err. */
-static int list_bucket(const struct config *cfg, const struct s3_target *t, struct keylist *kl,
-                       char *err, size_t errlen)
-{
-    int rc = -1;
-    struct s3_client c;
-    if (s3_client_init(&c, t, err, errlen) != 0)
-        return -1;
-    struct listxml_page page = {.is_truncated = 1};
-    char token[LISTXML_MAX_TOKEN + 1] = "";
-    while (page.is_truncated) {
-        struct s3_result r;
-        if (s3_list_page(&c, cfg->bucket, cfg->prefix, token, kl, &page, &r) != 0) {
-            char why[768];
-            s3_result_describe(&r, why, sizeof why);
-            errmsg_set(err, errlen, "ListObjectsV2 s3://%s: %s", cfg->bucket, why);
-            goto cleanup;
-        }
-        memcpy(token, page.next_token, sizeof token);
-    }
-    rc = 0;
-cleanup:
-    s3_client_cleanup(&c);
-    return rc;
-}
-
 /* Writes the CSV to path. Returns 0, or -1 with err. */
 static int write_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
@@ -124,8 +97,14 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
     keylist_init(&kl);
     struct report_run run = {.cfg = cfg};
 
+    /* Before the listing: a limit that stops the run should not cost one. */
+    if (pool_check_limits(cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: %s\n", err);
+        code = EXIT_USAGE;
+        goto cleanup;
+    }
     double t0 = now_seconds();
-    if (list_bucket(cfg, t, &kl, err, sizeof err) != 0) {
+    if (s3_list_all(t, cfg->bucket, cfg->prefix, &kl, err, sizeof err) != 0) {
         fprintf(stderr, "s3bench: %s\n", err);
         code = EXIT_LIST;
         goto cleanup;
@@ -176,7 +155,10 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
     report_summary(stderr, &run);
     if (cfg->json && report_json(stdout, &run) != 0)
         fprintf(stderr, "s3bench: cannot write the JSON summary\n");
-    if (pool_rc == 0 && run.pool.failed == 0 && run.pool.mismatched == 0 && run.uploaded >= 0)
+    if (run.pool.stop_signal)
+        code = EXIT_SIGNAL_BASE + run.pool.stop_signal;
+    else if (pool_rc == 0 && run.pool.failed == 0 && run.pool.mismatched == 0 &&
+             run.pool.unfetched == 0 && run.uploaded >= 0)
         code = EXIT_OK;
 cleanup:
     free(csv);

@@ -79,11 +79,15 @@ int report_detail_build(const struct keylist *kl, const struct pool_result *resu
     FILE *f = buffer_open(out, outlen);
     if (!f)
         return -1;
-    fputs("key,worker,status,size,bytes,ttfb_ms,total_ms\r\n", f);
+    fputs("key,result,worker,status,retries,size,bytes,ttfb_ms,total_ms\r\n", f);
     for (size_t i = 0; i < kl->count; i++) {
         const struct pool_result *r = &results[i];
+        const char *result = r->state == POOL_PENDING ? "unfetched"
+                             : r->state != POOL_OK    ? "failed"
+                             : r->content_length >= 0 && (uint64_t)r->content_length != r->bytes ? "mismatch"
+                                                                                                  : "ok";
         csv_field(f, keylist_key(kl, i), kl->items[i].len);
-        fprintf(f, ",%d,%d,", r->worker, r->status);
+        fprintf(f, ",%s,%d,%d,%d,", result, r->worker, r->status, r->retries);
         if (r->content_length >= 0)
             fprintf(f, "%" PRId64, r->content_length);
         if (r->state == POOL_PENDING)
@@ -107,9 +111,13 @@ void report_summary(FILE *f, const struct report_run *run)
     fprintf(f, "s3bench: %s x %d: %zu objects, %.1f MiB in %.3f s (listing %.3f s)\n",
             config_mode_name(run->cfg->mode), run->cfg->concurrency, run->objects, mib,
             p->fetch_seconds, run->list_seconds);
-    fprintf(f, "  %.1f objects/s, %.1f MiB/s; %zu failed, %zu mismatched; CPU %.2f s user, %.2f s system\n",
+    fprintf(f, "  %.1f objects/s, %.1f MiB/s; %zu failed, %zu mismatched, %" PRIu64
+               " retries; CPU %.2f s user, %.2f s system\n",
             ratio((double)run->objects, p->fetch_seconds), ratio(mib, p->fetch_seconds),
-            p->failed, p->mismatched, run->cpu_user, run->cpu_system);
+            p->failed, p->mismatched, p->retries, run->cpu_user, run->cpu_system);
+    if (p->stop_signal)
+        fprintf(f, "  stopped by signal %d: %zu objects not fetched (empty CalcSize in the CSV)\n",
+                p->stop_signal, p->unfetched);
     const struct hist *l = &p->latency, *t = &p->ttfb;
     fprintf(f, "  latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f; first byte p50 %.2f, p99 %.2f\n",
             hist_percentile(l, 50) / 1e3, hist_percentile(l, 90) / 1e3, hist_percentile(l, 99) / 1e3,
@@ -146,6 +154,9 @@ int report_json(FILE *f, const struct report_run *run)
         {"mib_per_second", ratio((double)p->bytes / (1024.0 * 1024.0), p->fetch_seconds)},
         {"errors", (double)p->failed},
         {"mismatches", (double)p->mismatched},
+        {"unfetched", (double)p->unfetched},
+        {"retries", (double)p->retries},
+        {"stop_signal", p->stop_signal},
         {"latency_p50_ms", hist_percentile(l, 50) / 1e3},
         {"latency_p90_ms", hist_percentile(l, 90) / 1e3},
         {"latency_p99_ms", hist_percentile(l, 99) / 1e3},

@@ -72,6 +72,9 @@ int s3_target_init(struct s3_target *t, const struct config *cfg, struct creds_p
     t->regions = regions;
     t->http = (struct curlopt){cfg->ca_bundle[0] ? cfg->ca_bundle : NULL, cfg->insecure,
                                cfg->verbose};
+    /* populate and report set no timeouts of their own: the defaults. */
+    t->connect_timeout = cfg->connect_timeout ? cfg->connect_timeout : CONFIG_DEFAULT_CONNECT_TIMEOUT;
+    t->stall_timeout = cfg->stall_timeout ? cfg->stall_timeout : CONFIG_DEFAULT_STALL_TIMEOUT;
     return 0;
 }
 
@@ -189,6 +192,23 @@ static size_t on_upload(char *buf, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* libcurl progress callback: a nonzero return abandons the transfer. */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    const struct s3_client *c = userdata;
+    return c->abort && atomic_load_explicit(c->abort, memory_order_relaxed);
+}
+
+void s3_client_fresh(struct s3_client *c)
+{
+    c->fresh = 1;
+}
+
 int s3_client_init(struct s3_client *c, const struct s3_target *t, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
@@ -208,7 +228,15 @@ int s3_client_init(struct s3_client *c, const struct s3_target *t, char *err, si
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, t->connect_timeout);
+    /* A connection that moves nothing for stall_timeout seconds is dead
+     * (a stalled peer, a lost route): give it up so the worker can retry
+     * on a new one instead of waiting forever. */
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, t->stall_timeout);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "s3bench/" S3BENCH_VERSION);
     /* S3 answers redirects with an error document naming the right region;
      * following them blindly would re-send a signature for another host. */
@@ -421,8 +449,14 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     c->bucket_region[0] = '\0';
     curl_easy_setopt(c->curl, CURLOPT_URL, c->url);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
+    if (c->fresh)
+        curl_easy_setopt(c->curl, CURLOPT_FRESH_CONNECT, 1L);
 
     r->curl_code = curl_easy_perform(c->curl);
+    if (c->fresh) {
+        curl_easy_setopt(c->curl, CURLOPT_FRESH_CONNECT, 0L);
+        c->fresh = 0;
+    }
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->status);
     curl_off_t cl = -1, ttfb = 0, total = 0;
     curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
@@ -484,6 +518,13 @@ int s3_get_object(struct s3_client *c, const char *bucket, const char *key,
 {
     set_get(c);
     return request(c, "GET", bucket, key, keylen, NULL, 0, SIGV4_EMPTY_SHA256, -1, r);
+}
+
+int s3_get_body(struct s3_client *c, const char *bucket, const char *key, size_t keylen,
+                struct s3_result *r)
+{
+    set_get(c);
+    return request(c, "GET", bucket, key, keylen, NULL, 0, SIGV4_EMPTY_SHA256, 1, r);
 }
 
 int s3_list_page(struct s3_client *c, const char *bucket, const char *prefix,
@@ -563,4 +604,29 @@ void s3_result_describe(const struct s3_result *r, char *dst, size_t dstlen)
         errmsg_set(dst, dstlen, "%ld: %s", r->status, r->message);
     else
         errmsg_set(dst, dstlen, "HTTP %ld", r->status);
+}
+
+int s3_list_all(const struct s3_target *t, const char *bucket, const char *prefix,
+                struct keylist *kl, char *err, size_t errlen)
+{
+    int rc = -1;
+    struct s3_client c;
+    if (s3_client_init(&c, t, err, errlen) != 0)
+        return -1;
+    struct listxml_page page = {.is_truncated = 1};
+    char token[LISTXML_MAX_TOKEN + 1] = "";
+    while (page.is_truncated) {
+        struct s3_result r;
+        if (s3_list_page(&c, bucket, prefix, token, kl, &page, &r) != 0) {
+            char why[768];
+            s3_result_describe(&r, why, sizeof why);
+            errmsg_set(err, errlen, "ListObjectsV2 s3://%s: %s", bucket, why);
+            goto cleanup;
+        }
+        memcpy(token, page.next_token, sizeof token);
+    }
+    rc = 0;
+cleanup:
+    s3_client_cleanup(&c);
+    return rc;
 }

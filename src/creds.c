@@ -1063,15 +1063,26 @@ static void refresh(struct creds_provider *p, int64_t now)
     OPENSSL_cleanse(&fresh, sizeof fresh);
 }
 
+/* Copies the provider's current credentials and generation into a client's. */
+static void copy_current(struct creds_provider *p, struct creds_value *local, uint64_t *gen)
+{
+    pthread_mutex_lock(&p->lock);
+    *local = p->current;
+    *gen = atomic_load_explicit(&p->generation, memory_order_relaxed);
+    pthread_mutex_unlock(&p->lock);
+}
+
 void creds_sync(struct creds_provider *p, int64_t now, struct creds_value *local, uint64_t *gen)
 {
     uint64_t g = atomic_load_explicit(&p->generation, memory_order_acquire);
     if (g == *gen && now < local->refresh_at)
         return;
-    if (g == *gen)
+    if (g != *gen)
+        copy_current(p, local, gen);
+    /* Due, whether this client has long had them or just copied them (a
+     * client made after a long run, like the one that uploads the CSV). */
+    if (now >= local->refresh_at) {
         refresh(p, now);
-    pthread_mutex_lock(&p->lock);
-    *local = p->current;
-    *gen = atomic_load_explicit(&p->generation, memory_order_relaxed);
-    pthread_mutex_unlock(&p->lock);
+        copy_current(p, local, gen);
+    }
 }

@@ -49,17 +49,24 @@ static int config_fuzz_setup(void)
     return 0;
 }
 
-/* Writes text to path, or removes path when text is empty. */
-static void config_fuzz_file(const char *path, const char *text)
+/* Writes text to path, or removes path when text is empty; *last keeps
+ * what the file holds, so an unchanged file costs no system call (most
+ * mutations touch the arguments only). */
+static void config_fuzz_file(const char *path, const char *text, char **last)
 {
+    if (*last && strcmp(*last, text) == 0)
+        return;
+    free(*last);
+    *last = NULL;
     if (!text[0]) {
         unlink(path);
-        return;
+    } else {
+        FILE *f = fopen(path, "wb");
+        FUZZ_CHECK(f != NULL);
+        fputs(text, f);
+        FUZZ_CHECK(fclose(f) == 0);
     }
-    FILE *f = fopen(path, "wb");
-    FUZZ_CHECK(f != NULL);
-    fputs(text, f);
-    FUZZ_CHECK(fclose(f) == 0);
+    *last = strdup(text);
 }
 
 static int config_fuzz_is_ours(const char *entry)
@@ -113,8 +120,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!config_fuzz_is_ours(f[i]))
             env[ne++] = f[i];
     env[ne] = NULL;
-    config_fuzz_file(config_fuzz_cred_path, f[nargs + nenv]);
-    config_fuzz_file(config_fuzz_conf_path, f[nargs + nenv + 1]);
+    static char *last_cred, *last_conf;
+    config_fuzz_file(config_fuzz_cred_path, f[nargs + nenv], &last_cred);
+    config_fuzz_file(config_fuzz_conf_path, f[nargs + nenv + 1], &last_conf);
 
     static struct config cfg;
     char err[512];

@@ -9,7 +9,7 @@
 #     listing and signing micro-benchmarks; the table goes to stdout and to
 #     build/bench/results.md.
 # Knobs (environment): BENCH_ROUNDS, BENCH_WRK_SECONDS, BENCH_CONCURRENCY, BENCH_BOTO3,
-# BENCH_NGINX_WORKERS (default auto), BOTO3_MAX_KEYS_SMALL, BOTO3_MAX_KEYS_LARGE.
+# BENCH_NGINX_WORKERS (default auto), BOTO3_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD

@@ -859,9 +859,10 @@ static int token_file_read(const char *file, char *dst, size_t cap, char *err, s
     return rc;
 }
 
-/* Fetches container credentials into *out. */
-static int fetch_container(const struct creds_provider *p, int64_t now, struct answer *a,
-                           struct creds_value *out, char *err, size_t errlen)
+/* Fetches the container's credentials document into *a; url[cap] gets
+ * the URL it came from. */
+static int fetch_container(const struct creds_provider *p, struct answer *a, char *url,
+                           size_t cap, char *err, size_t errlen)
 {
     const struct creds_config *cc = &p->cfg;
     char token[CREDS_MAX_AUTH], line[CREDS_MAX_AUTH + 32];
@@ -878,15 +879,10 @@ static int fetch_container(const struct creds_provider *p, int64_t now, struct a
             goto cleanup;
         hdr[0] = line;
     }
-    if (http_call(&p->http, "GET", cc->url, hdr, CONTAINER_CONNECT_MS, CONTAINER_TOTAL_MS, a, err,
-                  errlen) != 0)
-        goto cleanup;
-    char why[256];
-    if (creds_json_parse(a->data, a->len, now, out, why, sizeof why) != 0) {
-        errmsg_set(err, errlen, "GET %s: %s", cc->url, why);
-        goto cleanup;
-    }
-    rc = 0;
+    if (copy_str(url, cap, cc->url) == 0 &&
+        http_call(&p->http, "GET", cc->url, hdr, CONTAINER_CONNECT_MS, CONTAINER_TOTAL_MS, a, err,
+                  errlen) == 0)
+        rc = 0;
 cleanup:
     OPENSSL_cleanse(token, sizeof token);
     OPENSSL_cleanse(line, sizeof line);
@@ -906,17 +902,17 @@ static int imds_call(const struct creds_provider *p, const char *method, const c
     return http_call(&p->http, method, url, hdr, IMDS_CONNECT_MS, IMDS_TOTAL_MS, a, err, errlen);
 }
 
-/* Fetches instance-role credentials from IMDSv2 into *out: a session
- * token (PUT), the role name, then the role's credentials. IMDSv1 (no
- * token) is never tried. */
-static int fetch_imds(const struct creds_provider *p, int64_t now, struct answer *a,
-                      struct creds_value *out, char *err, size_t errlen)
+/* Fetches the instance role's credentials document from IMDSv2 into *a:
+ * a session token (PUT), the role name, then the role's credentials; url
+ * gets the last URL. IMDSv1 (no token) is never tried. */
+static int fetch_imds(const struct creds_provider *p, struct answer *a, char *url, size_t cap,
+                      char *err, size_t errlen)
 {
-    char url[CREDS_MAX_URL + 512], token[256], line[320], role[256];
+    char token[256], line[320], role[256];
     int rc = -1;
     const char *ttl[] = {"X-aws-ec2-metadata-token-ttl-seconds: " IMDS_TOKEN_TTL, NULL};
     const char *auth[] = {line, NULL};
-    if (imds_call(p, "PUT", "/latest/api/token", "", ttl, a, url, sizeof url, err, errlen) != 0)
+    if (imds_call(p, "PUT", "/latest/api/token", "", ttl, a, url, cap, err, errlen) != 0)
         goto cleanup;
     const char *t = a->data;
     size_t tn = a->len;
@@ -926,7 +922,7 @@ static int fetch_imds(const struct creds_provider *p, int64_t now, struct answer
         goto cleanup;
     }
     if (header_line(line, sizeof line, "X-aws-ec2-metadata-token", token, err, errlen) != 0 ||
-        imds_call(p, "GET", IMDS_CREDS_PATH, "", auth, a, url, sizeof url, err, errlen) != 0)
+        imds_call(p, "GET", IMDS_CREDS_PATH, "", auth, a, url, cap, err, errlen) != 0)
         goto cleanup;
     /* The first line names the role; it goes into a URL, so only the
      * characters IAM allows in role names. */
@@ -938,14 +934,8 @@ static int fetch_imds(const struct creds_provider *p, int64_t now, struct answer
     }
     memcpy(role, a->data, rn);
     role[rn] = '\0';
-    if (imds_call(p, "GET", IMDS_CREDS_PATH, role, auth, a, url, sizeof url, err, errlen) != 0)
-        goto cleanup;
-    char why[256];
-    if (creds_json_parse(a->data, a->len, now, out, why, sizeof why) != 0) {
-        errmsg_set(err, errlen, "GET %s: %s", url, why);
-        goto cleanup;
-    }
-    rc = 0;
+    if (imds_call(p, "GET", IMDS_CREDS_PATH, role, auth, a, url, cap, err, errlen) == 0)
+        rc = 0;
 cleanup:
     OPENSSL_cleanse(token, sizeof token);
     OPENSSL_cleanse(line, sizeof line);
@@ -958,9 +948,11 @@ static int fetch(const struct creds_provider *p, struct creds_value *out, char *
     struct answer *a = malloc(sizeof *a);
     if (!a)
         return errmsg_set(err, errlen, "out of memory");
-    int64_t now = (int64_t)time(NULL);
-    int rc = p->cfg.kind == CREDS_IMDS ? fetch_imds(p, now, a, out, err, errlen)
-                                       : fetch_container(p, now, a, out, err, errlen);
+    char url[CREDS_MAX_URL + 512], why[256];
+    int rc = p->cfg.kind == CREDS_IMDS ? fetch_imds(p, a, url, sizeof url, err, errlen)
+                                       : fetch_container(p, a, url, sizeof url, err, errlen);
+    if (rc == 0 && creds_json_parse(a->data, a->len, (int64_t)time(NULL), out, why, sizeof why) != 0)
+        rc = errmsg_set(err, errlen, "GET %s: %s", url, why);
     OPENSSL_cleanse(a, sizeof *a);
     free(a);
     return rc;

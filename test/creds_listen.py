@@ -1,8 +1,21 @@
 """Shared by the test servers of test/e2e_creds.sh (creds_server.py,
-creds_proxy.py): listen on the first free port of a range on 127.0.0.1 and
-tell the test which, through a file written once the socket listens."""
+creds_proxy.py): a threading HTTP server that keeps the parsed arguments,
+listening on the first free port of a range on 127.0.0.1 and telling the test
+which through a file written once the socket listens."""
+import http.server
 import os
 import sys
+import threading
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """Serves handler with the command line's args and a lock at hand."""
+    daemon_threads = True
+
+    def __init__(self, addr, handler, args):
+        super().__init__(addr, handler)
+        self.args = args
+        self.lock = threading.Lock()
 
 
 def serve(make_server, ports, port_file, name):

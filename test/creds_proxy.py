@@ -27,10 +27,9 @@ import argparse
 import http.client
 import http.server
 import re
-import threading
 import time
 
-from creds_listen import serve
+from creds_listen import Server, serve
 
 SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/s3/aws4_request")
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade", "te"}
@@ -106,15 +105,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_any
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, addr, args):
-        super().__init__(addr, Handler)
-        self.args = args
-        self.lock = threading.Lock()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ports", required=True)
@@ -125,7 +115,7 @@ def main():
     ap.add_argument("--redirect", choices=("header", "body"), default="header")
     ap.add_argument("--log")
     args = ap.parse_args()
-    serve(lambda addr: Server(addr, args), args.ports, args.port_file, "creds_proxy")
+    serve(lambda addr: Server(addr, Handler, args), args.ports, args.port_file, "creds_proxy")
 
 
 if __name__ == "__main__":

@@ -34,11 +34,10 @@ import json
 import os
 import secrets
 import subprocess
-import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from creds_listen import serve
+from creds_listen import Server, serve
 
 ROLE_NAME = "s3bench-test-role"
 CREDS_PATH = "/latest/meta-data/iam/security-credentials/"
@@ -141,13 +140,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.reply(404, "not found\n")
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
+class CredsServer(Server):
     def __init__(self, addr, args):
-        super().__init__(addr, Handler)
-        self.args = args
-        self.lock = threading.Lock()
+        super().__init__(addr, Handler, args)
         self.imds_tokens = set()
 
     def container_token(self):
@@ -164,7 +159,7 @@ def main():
     ap.add_argument("--lifetime", type=int, required=True)
     ap.add_argument("--container-token-file")
     args = ap.parse_args()
-    serve(lambda addr: Server(addr, args), args.ports, args.port_file, "creds_server")
+    serve(lambda addr: CredsServer(addr, args), args.ports, args.port_file, "creds_server")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,31 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int bench_make_dir(const char *dir, char *err, size_t errlen)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return errmsg_set(err, errlen, "directory name too long: %s", dir);
+    /* Each parent in turn, then the whole: the components that exist
+     * already are passed over. */
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return errmsg_set(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        *p = c;
+        if (!c)
+            break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return errmsg_set(err, errlen, "%s is not a directory", dir);
+    return 0;
 }
 
 /* Writes the CSV to path. Returns 0, or -1 with err. */
@@ -97,8 +123,10 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
     keylist_init(&kl);
     struct report_run run = {.cfg = cfg};
 
-    /* Before the listing: a limit that stops the run should not cost one. */
-    if (pool_check_limits(cfg, err, sizeof err) != 0) {
+    /* Before the listing: a limit or a folder that stops the run should
+     * not cost one, let alone a fetch. */
+    if (pool_check_limits(cfg, err, sizeof err) != 0 ||
+        bench_make_dir(cfg->out_dir, err, sizeof err) != 0) {
         fprintf(stderr, "s3bench: %s\n", err);
         code = EXIT_USAGE;
         goto cleanup;

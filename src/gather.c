@@ -1,14 +1,13 @@
 #include "gather.h"
 
+#include "bench.h"
 #include "errmsg.h"
 #include "keylist.h"
 #include "tabulate.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Whether key i of kl is exactly name: the JSON summary of a result CSV is
  * fetched only when it was listed beside it. */
@@ -119,8 +118,8 @@ int gather_report(const struct config *cfg, const struct s3_target *t)
                 cfg->source);
         goto cleanup;
     }
-    if (mkdir(cfg->out_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "s3bench: report: cannot create %s: %s\n", cfg->out_dir, strerror(errno));
+    if (bench_make_dir(cfg->out_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: report: %s\n", err);
         goto cleanup;
     }
     if (tab_report(&tab, cfg->out_dir, stdout, err, sizeof err) != 0) {

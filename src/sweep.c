@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,9 +139,9 @@ int sweep_run(const struct config *cfg, const struct s3_target *t)
             return EXIT_USAGE;
         }
     }
-    if (mkdir(cfg->out_dir, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "s3bench: cannot create %s: %s\n", cfg->out_dir, strerror(errno));
-        return EXIT_FAILED;
+    if (bench_make_dir(cfg->out_dir, err, sizeof err) != 0) {
+        fprintf(stderr, "s3bench: sweep: %s\n", err);
+        return EXIT_USAGE;
     }
     int total = ncpus * plan->repeat * plan->nmodes * plan->nconc, done = 0, failed = 0;
     for (int ci = 0; ci < ncpus; ci++) {

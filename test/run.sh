@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the tests: every unit-test binary given, each in its own process with
 # a timeout, then (unless --unit) the end-to-end tests against the local S3
-# server: test/e2e.sh, then test/e2e_creds.sh (credential providers, region,
-# addressing, TLS). Ends with one line "N passed, N failed, N skipped";
+# server: test/e2e.sh, test/e2e_creds.sh (credential providers, region,
+# addressing, TLS), test/e2e_measure.sh (percentiles, sweep, report),
+# test/e2e_faults.sh (retries under injected faults, signals, dead
+# children), then the task definitions' checks. Ends with one line "N passed, N failed, N skipped";
 # exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,7 @@ done
 # Each end-to-end script writes "passed failed skipped" into the file it is
 # given; one that exits non-zero without counting a failure counts one.
 if [ "$unit_only" -eq 0 ]; then
-    for script in test/e2e.sh test/e2e_creds.sh test/taskdefs.sh; do
+    for script in test/e2e.sh test/e2e_creds.sh test/e2e_measure.sh test/e2e_faults.sh test/taskdefs.sh; do
         counts=$(mktemp)
         "$script" "$counts"
         rc=$?

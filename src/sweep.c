@@ -164,7 +164,7 @@ int sweep_run(const struct config *cfg, const struct s3_target *t)
                     }
                     char where[32] = "";
                     if (cpus)
-                        snprintf(where, sizeof where, " on %d CPUs", cpus);
+                        snprintf(where, sizeof where, " on %d CPU%s", cpus, cpus == 1 ? "" : "s");
                     fprintf(stderr, "s3bench: sweep [%d/%d] %s x %d%s, repetition %d\n", ++done,
                             total, config_mode_name(c.mode), c.concurrency, where, rep);
                     int code = run_point(&c, t, plan->ncpus ? &sets[ci] : NULL, json, err, sizeof err);

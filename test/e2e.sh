@@ -3,28 +3,10 @@
 # (scripts/s3server.sh), which checks SigV4 signatures strictly.
 #   test/e2e.sh COUNTS_FILE   writes "passed failed skipped" into COUNTS_FILE
 set -uo pipefail
-cd "$(dirname "$0")/.."
-counts_file=${1:-/dev/null}
-BIN=${BUILD:-build}/s3bench
-passed=0 failed=0 skipped=0
-TMP=$(mktemp -d)
-
-finish() {
-    echo "$passed $failed $skipped" > "$counts_file"
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-ok()     { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-
-if ! scripts/s3server.sh start; then
-    not_ok "the local S3 server starts" "see build/s3server/*.log"
-    exit 1
-fi
-eval "$(scripts/s3server.sh env)"
-# The tests set what they need; nothing from the caller's environment leaks in.
-unset BUCKET_NAME RESULT_BUCKET_NAME CONCURRENCY MODE TAG AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=test/lib.sh
+. test/lib.sh
+e2e_server
 
 # Bucket names unique to this run, so a server left up keeps no stale state in the way.
 RUN="e2e$(date +%s)$$"
@@ -140,7 +122,7 @@ done
 MODE=threads expect "MODE=threads: exit 2" 2 --bucket "$SRC" -c 1
 expect "no bucket: exit 2" 2 -c 1
 expect "malformed endpoint: exit 2" 2 --bucket "$SRC" -c 1 --endpoint "localhost:7480"
-AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= expect "no credentials: exit 2" 2 --bucket "$SRC" -c 1
+AWS_ACCESS_KEY_ID="" AWS_SECRET_ACCESS_KEY="" expect "no credentials: exit 2" 2 --bucket "$SRC" -c 1
 expect "unknown flag: exit 2 with the usage" 2 --bucket "$SRC" -c 1 --frobnicate
 grep -qi 'usage' "$TMP/err" || not_ok "unknown flag prints the usage"
 if [ "$(wc -l < "$TMP/err")" -ge 1 ] && [ "$(CONCURRENCY=0 "$BIN" --bucket x 2>&1 | wc -l)" = 1 ]; then

@@ -6,37 +6,23 @@
 # limit for high concurrency.
 #   test/e2e_faults.sh COUNTS_FILE   writes "passed failed skipped" into COUNTS_FILE
 set -uo pipefail
-cd "$(dirname "$0")/.."
-counts_file=${1:-/dev/null}
-BIN=${BUILD:-build}/s3bench
-passed=0 failed=0 skipped=0
-TMP=$(mktemp -d)
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=test/lib.sh
+. test/lib.sh
 proxy_pid=
-
-finish() {
-    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
-    echo "$passed $failed $skipped" > "$counts_file"
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-ok()     { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-
-if ! scripts/s3server.sh start >/dev/null; then
-    not_ok "the local S3 server starts" "see build/s3server/*.log"
-    exit 1
-fi
-eval "$(scripts/s3server.sh env)"
-unset BUCKET_NAME RESULT_BUCKET_NAME CONCURRENCY MODE TAG AWS_SESSION_TOKEN AWS_MAX_ATTEMPTS
+# shellcheck disable=SC2016 # expanded at exit, by e2e_finish
+at_exit+=('[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null')
+e2e_server
 gateway=${AWS_ENDPOINT_URL#http://}
 
 RUN="flt$(date +%s)$$"
 SRC="$RUN-src" BIG="$RUN-big" RES="$RUN-res"
-"$BIN" populate --bucket "$SRC" --count 300 --size 1KiB-64KiB --seed 7 2> "$TMP/err" &&
-"$BIN" populate --bucket "$BIG" --count 3000 --size 16KiB --seed 8 2>> "$TMP/err" &&
-"$BIN" populate --bucket "$RES" --count 0 --size 0 2>> "$TMP/err"
-if [ $? -ne 0 ]; then not_ok "populate the fixture buckets" "$(tail -3 "$TMP/err")"; exit 1; fi
+if ! { "$BIN" populate --bucket "$SRC" --count 300 --size 1KiB-64KiB --seed 7 2> "$TMP/err" &&
+       "$BIN" populate --bucket "$BIG" --count 3000 --size 16KiB --seed 8 2>> "$TMP/err" &&
+       "$BIN" populate --bucket "$RES" --count 0 --size 0 2>> "$TMP/err"; }; then
+    not_ok "populate the fixture buckets" "$(tail -3 "$TMP/err")"
+    exit 1
+fi
 # What the buckets hold, as check_csv.py wants it (key NUL size NUL ...):
 # taken from a clean run straight against the gateway, the truth that the
 # runs through faults must match.
@@ -56,9 +42,6 @@ with open(sys.argv[2], "wb") as f:
         f.write(key.encode() + b"\0" + size.encode() + b"\0")
 PY
 done
-
-# free_port: a port on 127.0.0.1 nobody listens on.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # start_proxy SCHEDULE: a fresh fault proxy in front of the gateway (each
 # object faulted at most once per proxy), its endpoint in $proxy.

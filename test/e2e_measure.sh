@@ -5,29 +5,13 @@
 # files, from a directory and from S3.
 #   test/e2e_measure.sh COUNTS_FILE   writes "passed failed skipped" into COUNTS_FILE
 set -uo pipefail
-cd "$(dirname "$0")/.."
-counts_file=${1:-/dev/null}
-BIN=${BUILD:-build}/s3bench
-passed=0 failed=0 skipped=0
-TMP=$(mktemp -d)
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=test/lib.sh
+. test/lib.sh
 proxy_pid=
-
-finish() {
-    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
-    echo "$passed $failed $skipped" > "$counts_file"
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-ok()     { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-
-if ! scripts/s3server.sh start >/dev/null; then
-    not_ok "the local S3 server starts" "see build/s3server/*.log"
-    exit 1
-fi
-eval "$(scripts/s3server.sh env)"
-unset BUCKET_NAME RESULT_BUCKET_NAME CONCURRENCY MODE TAG AWS_SESSION_TOKEN AWS_MAX_ATTEMPTS
+# shellcheck disable=SC2016 # expanded at exit, by e2e_finish
+at_exit+=('[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null')
+e2e_server
 
 RUN="msr$(date +%s)$$"
 SRC="$RUN-src" RES="$RUN-res"
@@ -39,7 +23,7 @@ fi
 
 # --- percentiles against a known delay: every GET answered 40 ms late
 name="latency percentiles against a server that delays each GET by 40 ms"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 test/faultproxy.py --port "$port" --upstream "${AWS_ENDPOINT_URL#http://}" --delay-ms 40 \
     --stats "$TMP/stats.json" 2> "$TMP/proxy.log" &
 proxy_pid=$!

@@ -8,19 +8,8 @@
 # shellcheck disable=SC2016,SC2015  # jq programs are single-quoted; `A && B || fail` is meant
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-counts_file=${1:-/dev/null}
-BIN=${BUILD:-build}/s3bench
-passed=0 failed=0 skipped=0
-TMP=$(mktemp -d)
-
-finish() {
-    echo "$passed $failed $skipped" > "$counts_file"
-    rm -rf "$TMP"
-}
-trap finish EXIT
-
-ok()     { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# shellcheck source=test/lib.sh
+. test/lib.sh
 # check NAME COMMAND...: ok when the command succeeds, else its output is the diagnosis.
 check() {
     local name=$1 out; shift
@@ -188,7 +177,8 @@ check "trust policy: only ecs-tasks.amazonaws.com of this account may assume the
 
 # --- the grid script
 check "shellcheck: the grid script, generate.sh and the image, MinIO and test scripts" \
-    shellcheck ecs-taskdefs/*.sh scripts/image-test.sh scripts/minio.sh scripts/need.sh test/taskdefs.sh
+    shellcheck -x ecs-taskdefs/*.sh scripts/image-test.sh scripts/minio.sh scripts/need.sh test/taskdefs.sh \
+        test/lib.sh test/e2e.sh test/e2e_measure.sh test/e2e_faults.sh
 
 grid_dry_run() {
     local out want got line

@@ -293,8 +293,10 @@ long tab_add_dir(struct tab *t, const char *dir, char *err, size_t errlen)
         n++;
     }
     /* Directory order is the file system's; sorted, runs and errors come
-     * out the same on every machine. */
-    qsort(names, n, sizeof *names, name_cmp);
+     * out the same on every machine. (names is NULL when none was found,
+     * and qsort wants a valid pointer even for zero elements.) */
+    if (n > 0)
+        qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         size_t csvlen = 0, jsonlen = 0;

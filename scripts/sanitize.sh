@@ -91,9 +91,49 @@ timed() { # timed NAME CMD...: runs CMD and prints how long it took
 }
 
 # --- ASan + UBSan: the whole test suite -------------------------------------
+ASAN_OPTS="abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+UBSAN_OPTS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+
+# First proves on a canary that a forked child's ASan report and UBSan
+# report both land in their files, so a clean result means something.
+asan_canary() {
+    local dir="$OUT/asan-canary"
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat > "$dir/canary.c" <<'C'
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    (void)argv;
+    for (int k = 0; k < 2; k++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            volatile int big = INT_MAX - 1 + argc;
+            if (k == 0)
+                big += 1; /* signed overflow */
+            volatile char *p = malloc(4);
+            if (k == 1)
+                p[4] = (char)big; /* heap overflow */
+            _exit(0);
+        }
+        waitpid(pid, NULL, 0);
+    }
+    return 0;
+}
+C
+    clang -g -fsanitize=address,undefined "$dir/canary.c" -o "$dir/canary" || return 1
+    ASAN_OPTIONS="log_path=$PWD/$dir/report:$ASAN_OPTS" UBSAN_OPTIONS="log_path=$PWD/$dir/report:$UBSAN_OPTS" \
+        "$dir/canary" 2> "$dir/stderr" || true
+    grep -qs 'runtime error: signed integer overflow' "$dir"/report.* &&
+        grep -qs 'ERROR: AddressSanitizer: heap-buffer-overflow' "$dir"/report.*
+}
+
 step_asan() {
     local dir="$OUT/asan"
     rm -rf "$dir" && mkdir -p "$dir"
+    asan_canary || { fail "asan: the canary's reports from forked children were not captured"; return; }
     # clang, in a build folder of its own: with gcc 12's runtime, once UBSan
     # has reported, log_path is dropped and every later report goes to
     # stderr, where the e2e tests do not keep a child's. abort_on_error: a
@@ -101,8 +141,7 @@ step_asan() {
     # expected exit code. The CA variables are unset as a user's shell would
     # not have them.
     if ! env -u AWS_CA_BUNDLE -u CURL_CA_BUNDLE -u SSL_CERT_FILE \
-        ASAN_OPTIONS="log_path=$PWD/$dir/report:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1" \
-        UBSAN_OPTIONS="log_path=$PWD/$dir/report:halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
+        ASAN_OPTIONS="log_path=$PWD/$dir/report:$ASAN_OPTS" UBSAN_OPTIONS="log_path=$PWD/$dir/report:$UBSAN_OPTS" \
         make -j"$JOBS" CC=clang BUILD=build/san-clang-address-undefined SANITIZE=address,undefined test; then
         fail "asan: make SANITIZE=address,undefined test"
     fi

@@ -47,6 +47,15 @@ struct sigv4_key {
     char secret_fp[65]; /* SHA-256 of the secret, so a new secret re-derives */
     unsigned char key[32];
     int valid;
+    /* Fast path: the secret this key was derived from, recognised by address
+     * and length, so the secret is not hashed again on every request. A
+     * caller that rewrites a secret in place (a credentials refresh) must
+     * sigv4_key_wipe the key. */
+    const char *secret_ptr;
+    size_t secret_len;
+    /* HMAC-SHA256 under key, precomputed: the states after the ipad and
+     * opad blocks, so a signature costs no key setup and no allocation. */
+    unsigned char hmac_state[2][112]; /* two SHA256_CTX (opaque here) */
 };
 
 struct sigv4_result {

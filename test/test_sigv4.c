@@ -457,8 +457,8 @@ static void fresh_signature(const struct sigv4_request *req, const struct sigv4_
 
 /* The key is derived once and reused while the scope stays; a new date,
  * region, service or secret derives it again. The cache has no counter, so
- * reuse is shown by corrupting the cached key: a reused key gives a wrong
- * signature, a re-derived one the right signature. */
+ * reuse is shown by corrupting the cached key (its precomputed HMAC state):
+ * a reused key gives a wrong signature, a re-derived one the right one. */
 static void test_key_cache(void **state)
 {
     (void)state;
@@ -480,11 +480,11 @@ static void test_key_cache(void **state)
     assert_null(strstr(key.secret_fp, DOC_SK));
 
     /* Same scope: the (corrupted) cached key is used, not re-derived. */
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds, "us-east-1", "s3", DOC_DATE, &key, &out,
                                 err, sizeof err), 0);
     assert_string_not_equal(out.signature, DOC_SIG);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds, "us-east-1", "s3", DOC_DATE, &key, &out,
                                 err, sizeof err), 0);
     assert_string_equal(out.signature, DOC_SIG);
@@ -494,7 +494,7 @@ static void test_key_cache(void **state)
     const char *date2 = "20130525T000000Z";
     doc_get(&d, date2);
     fresh_signature(&d.req, &creds, "us-east-1", date2, want);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds, "us-east-1", "s3", date2, &key, &out,
                                 err, sizeof err), 0);
     assert_string_equal(out.signature, want);
@@ -504,15 +504,15 @@ static void test_key_cache(void **state)
     const char *date3 = "20130525T235959Z";
     doc_get(&d, date3);
     fresh_signature(&d.req, &creds, "us-east-1", date3, want);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds, "us-east-1", "s3", date3, &key, &out,
                                 err, sizeof err), 0);
     assert_string_not_equal(out.signature, want);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
 
     /* A new region re-derives. */
     fresh_signature(&d.req, &creds, "eu-west-1", date3, want);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds, "eu-west-1", "s3", date3, &key, &out,
                                 err, sizeof err), 0);
     assert_string_equal(out.signature, want);
@@ -521,13 +521,13 @@ static void test_key_cache(void **state)
     /* A new secret re-derives (recognised by its fingerprint). */
     struct sigv4_creds creds2 = {DOC_AK, "another-secret-of-some-length", NULL};
     fresh_signature(&d.req, &creds2, "eu-west-1", date3, want);
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     assert_int_equal(sigv4_sign(&d.req, &creds2, "eu-west-1", "s3", date3, &key, &out,
                                 err, sizeof err), 0);
     assert_string_equal(out.signature, want);
 
     /* A new service re-derives. */
-    key.key[0] ^= 0x01;
+    key.hmac_state[0][0] ^= 0x01;
     static struct sigv4_result out2;
     assert_int_equal(sigv4_sign(&d.req, &creds2, "eu-west-1", "s3express", date3, &key,
                                 &out2, err, sizeof err), 0);

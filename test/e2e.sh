@@ -42,7 +42,8 @@ setup_ok=1
 for i in $(seq 0 2599); do printf 'obj-%07d\0%s\0' "$i" 100; done >> "$EXPECTED"
 add_keys 1 "with space/file name.txt" "utf8/日本語/ファイル.txt" "punct/+ % = & ? # ; , \" '" \
     "punct/plus+sign" "punct/literal%41escape" "punct/amp&eq=q?hash#" "newline/line1
-line2" "$long_key" "a/b/c/d/e/nested.txt" "tilde~star*(paren)" || setup_ok=0
+line2" "$long_key" "a/b/c/d/e/nested.txt" "tilde~star*(paren)" \
+    "dots/../up" "dots/./here" "dots//double" || setup_ok=0
 add_keys 0 "sizes/zero" || setup_ok=0
 add_keys 16MiB "sizes/sixteen-mib" || setup_ok=0
 sed -i 's/16MiB/16777216/' "$EXPECTED"

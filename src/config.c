@@ -4,6 +4,7 @@
  * exit 2 before any request is made. Never prints, never exits. */
 #include "config.h"
 #include "cli.h"
+#include "decimal.h"
 #include "sweep.h"
 #include "env.h"
 #include "errmsg.h"
@@ -58,26 +59,6 @@ static const char *ellipsis(const char *s)
     return strlen(s) > ECHO_MAX ? "..." : "";
 }
 
-/* Parses s as a whole run of decimal digits into *out. Returns 0, -1 when s
- * is not just digits (empty, signs, spaces, junk), -2 on overflow. Written
- * out rather than strtoull, which would accept leading spaces, '+' and '-'. */
-static int parse_digits(const char *s, size_t len, uint64_t *out)
-{
-    if (len == 0)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return -2;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 /* Strictly parses a whole number in [lo, hi] into *out: digits only. A
  * leading '-' is recognised only to say "out of range" rather than "not a
  * number". */
@@ -87,7 +68,7 @@ static int parse_bounded(const struct setting *s, int lo, int hi, int *out, char
     const char *v = s->value;
     int neg = v[0] == '-';
     uint64_t n = 0;
-    int rc = parse_digits(v + neg, strlen(v + neg), &n);
+    int rc = decimal_parse(v + neg, strlen(v + neg), &n);
     if (rc == -1)
         return cli_fail(err, errlen, "%s '%.*s%s' is not a number (want %d to %d)", s->from,
                         ECHO_MAX, v, ellipsis(v), lo, hi);
@@ -107,6 +88,13 @@ static int load_bounded(const char *flag_value, const char *flag, char **env, co
     return st.value ? parse_bounded(&st, lo, hi, out, err, errlen) : 0;
 }
 
+/* Whether v holds only letters, digits, '.', '_' and '-': what bucket
+ * names and tags may hold, safe in a URL path, a host name and a file name. */
+static int name_chars(const char *v)
+{
+    return v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] == '\0';
+}
+
 /* A bucket name as S3 will accept in a URL: 3..255 characters of letters,
  * digits, '.', '_' and '-'. Deliberately looser than today's 3..63 lowercase
  * rule (old us-east-1 buckets and some S3-compatible servers allow more);
@@ -116,13 +104,7 @@ static int check_bucket(const struct setting *s, char *dst, size_t cap, char *er
 {
     const char *v = s->value;
     size_t len = strlen(v);
-    int ok = len >= 3 && len < cap;
-    for (size_t i = 0; ok && i < len; i++) {
-        char ch = v[i];
-        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-             (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-    }
-    if (!ok)
+    if (len < 3 || len >= cap || !name_chars(v))
         return cli_fail(err, errlen,
                         "%s '%.*s%s' is not a valid bucket name (3 to %zu letters, digits, '.', '_' or '-')",
                         s->from, ECHO_MAX, v, ellipsis(v), cap - 1);
@@ -196,7 +178,7 @@ static int check_endpoint(const struct setting *s, char *dst, size_t cap, char *
             p++;
         port_len = (size_t)(p - port);
         uint64_t pn = 0;
-        if (parse_digits(port, port_len, &pn) != 0 || pn < 1 || pn > 65535) {
+        if (decimal_parse(port, port_len, &pn) != 0 || pn < 1 || pn > 65535) {
             why = "the port must be 1 to 65535";
             goto bad;
         }
@@ -262,13 +244,7 @@ static int check_tag(const struct setting *s, char *dst, size_t cap, char *err, 
 {
     const char *v = s->value;
     size_t len = strlen(v);
-    int ok = len >= 1 && len < cap && strcmp(v, ".") != 0 && strcmp(v, "..") != 0;
-    for (size_t i = 0; ok && i < len; i++) {
-        char ch = v[i];
-        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-             (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
-    }
-    if (!ok)
+    if (len < 1 || len >= cap || strcmp(v, ".") == 0 || strcmp(v, "..") == 0 || !name_chars(v))
         return cli_fail(err, errlen,
                         "%s '%.*s%s' is not a valid tag (1 to %zu letters, digits, '.', '_' or '-')",
                         s->from, ECHO_MAX, v, ellipsis(v), cap - 1);
@@ -285,7 +261,7 @@ static int parse_one_size(const char *s, size_t len, uint64_t *out)
     while (nd < len && s[nd] >= '0' && s[nd] <= '9')
         nd++;
     uint64_t n = 0;
-    int rc = parse_digits(s, nd, &n);
+    int rc = decimal_parse(s, nd, &n);
     if (rc != 0)
         return rc;
     const char *u = s + nd;
@@ -579,7 +555,7 @@ static int load_populate(struct config *cfg, const struct cli_args *a, char **en
             return cli_fail(err, errlen,
                             "populate needs --count N (objects to write, 0 or more) or --keys-from FILE");
         uint64_t n = 0;
-        rc = parse_digits(a->count, strlen(a->count), &n);
+        rc = decimal_parse(a->count, strlen(a->count), &n);
         if (rc != 0 || n > (uint64_t)LONG_MAX)
             return cli_fail(err, errlen, "--count '%.*s%s' is not a whole number, 0 or more",
                             ECHO_MAX, a->count, ellipsis(a->count));
@@ -592,7 +568,7 @@ static int load_populate(struct config *cfg, const struct cli_args *a, char **en
         return rc;
 
     cfg->seed = 1;
-    if (a->seed && parse_digits(a->seed, strlen(a->seed), &cfg->seed) != 0)
+    if (a->seed && decimal_parse(a->seed, strlen(a->seed), &cfg->seed) != 0)
         return cli_fail(err, errlen, "--seed '%.*s%s' is not a whole number from 0 to %llu",
                         ECHO_MAX, a->seed, ellipsis(a->seed), (unsigned long long)UINT64_MAX);
 

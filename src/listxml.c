@@ -28,6 +28,7 @@
  * other libxml2 users) are unaffected. */
 #include "listxml.h"
 
+#include "decimal.h"
 #include "errmsg.h"
 
 #include <limits.h>
@@ -261,25 +262,6 @@ cleanup:
     return rc;
 }
 
-/* Decimal digits only, no sign, no blanks, no overflow: a Size that is not
- * exactly a number is a broken answer, not something to guess at. */
-static int parse_u64(const char *s, size_t len, uint64_t *out)
-{
-    if (len == 0 || len > 20)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 /* The first-byte test settles most mismatches (LastModified, ETag, ...)
  * without a call: this runs for every element of every page. */
 static int name_is(const xmlChar *name, const char *want)
@@ -394,7 +376,7 @@ static void page_field_end(struct page_state *st)
         st->res.next_token[n] = '\0';
         return;
     case PF_KEY_COUNT:
-        if (parse_u64(t, n, &v) != 0 || v > LONG_MAX) {
+        if (decimal_parse(t, n, &v) != 0 || v > LONG_MAX) {
             refuse(&st->b, "<KeyCount> is not a count: \"%.*s\"", shown, t);
             return;
         }
@@ -416,7 +398,7 @@ static void page_field_end(struct page_state *st)
         st->has_key = 1;
         return;
     case PF_SIZE:
-        if (parse_u64(t, n, &st->size) != 0) {
+        if (decimal_parse(t, n, &st->size) != 0) {
             refuse(&st->b, "<Size> is not a number: \"%.*s\"", shown, t);
             return;
         }

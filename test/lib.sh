@@ -32,6 +32,9 @@ e2e_server() {
         exit 1
     fi
     eval "$(scripts/s3server.sh env)"
+    # Run alone (not from test/run.sh), a test must not wait on an instance
+    # metadata service that is not there.
+    export AWS_EC2_METADATA_DISABLED=true
     unset BUCKET_NAME RESULT_BUCKET_NAME CONCURRENCY MODE TAG AWS_SESSION_TOKEN AWS_PROFILE \
         AWS_DEFAULT_REGION AWS_MAX_ATTEMPTS
 }

@@ -20,7 +20,8 @@
 #define S3_MAX_URL   8192
 #define S3_MAX_ERRBODY 65536
 #define S3_MAX_HOST  600 /* a bucket name, '.', the service's authority */
-#define S3_MAX_REGIONS 8 /* buckets whose region S3 corrected, per run */
+#define S3_MAX_REGIONS 8
+#define S3_MAX_HEADERS 6 /* Host, x-amz-content-sha256, x-amz-date, token, Authorization, Expect */ /* buckets whose region S3 corrected, per run */
 
 /* The regions S3 named for buckets that do not live in the configured one
  * (see s3_result_region), learned by whichever client met the answer first
@@ -68,7 +69,13 @@ struct s3_result {
 struct s3_client {
     const struct s3_target *target;
     CURL *curl;
-    struct curl_slist *headers;
+    /* The request's headers without a malloc per request: fixed list nodes
+     * over lines laid out in hbuf, rewritten for each request (libcurl
+     * reads the list only during curl_easy_perform). */
+    struct curl_slist hnode[S3_MAX_HEADERS];
+    char hbuf[CREDS_MAX_TOKEN + S3_MAX_HOST + SIGV4_MAX_AUTH + 256];
+    time_t date_at;           /* the second amz_date was formatted for */
+    char amz_date[17];
     struct sigv4_key key;
     struct sigv4_result sig;
     struct creds_value creds; /* this client's copy, see creds_sync */

@@ -257,28 +257,30 @@ void s3_client_cleanup(struct s3_client *c)
 {
     if (c->curl)
         curl_easy_cleanup(c->curl);
-    curl_slist_free_all(c->headers);
     free(c->body);
     sigv4_key_wipe(&c->key);
     OPENSSL_cleanse(&c->creds, sizeof c->creds);
     OPENSSL_cleanse(&c->sig, sizeof c->sig);
     c->curl = NULL;
-    c->headers = NULL;
     c->body = NULL;
 }
 
-/* Appends "name: value" to the header list. Returns 0 or -1. */
-static int add_header(struct curl_slist **list, const char *name, const char *value)
+/* Lays out n header lines ("name: value"; a NULL value gives "name:",
+ * which tells libcurl to leave that header out) in c->hbuf and links them
+ * through c->hnode. Returns the list, or NULL if they do not fit. */
+static struct curl_slist *set_headers(struct s3_client *c, const char *const (*lines)[2], int n)
 {
-    char line[CREDS_MAX_TOKEN + 64]; /* the session token is the longest */
-    int n = snprintf(line, sizeof line, "%s: %s", name, value);
-    if (n < 0 || (size_t)n >= sizeof line)
-        return -1;
-    struct curl_slist *nl = curl_slist_append(*list, line);
-    if (!nl)
-        return -1;
-    *list = nl;
-    return 0;
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        int k = snprintf(c->hbuf + off, sizeof c->hbuf - off, "%s:%s%s", lines[i][0],
+                         lines[i][1] ? " " : "", lines[i][1] ? lines[i][1] : "");
+        if (k < 0 || (size_t)k >= sizeof c->hbuf - off)
+            return NULL;
+        c->hnode[i].data = c->hbuf + off;
+        c->hnode[i].next = i + 1 < n ? &c->hnode[i + 1] : NULL;
+        off += (size_t)k + 1;
+    }
+    return c->hnode;
 }
 
 /* Sets c->region and c->svc_host for bucket: the region S3 named for it,
@@ -401,13 +403,19 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     memset(r, 0, sizeof *r);
     r->content_length = -1;
 
-    char amz_date[17];
+    /* The date changes once a second; formatting it is not worth doing
+     * for each of thousands of requests in that second. */
     time_t now = time(NULL);
     struct tm tm;
-    if (!gmtime_r(&now, &tm) || strftime(amz_date, sizeof amz_date, "%Y%m%dT%H%M%SZ", &tm) != 16) {
-        errmsg_set(r->message, sizeof r->message, "cannot format the request time");
-        return -1;
+    if (now != c->date_at) {
+        if (!gmtime_r(&now, &tm) ||
+            strftime(c->amz_date, sizeof c->amz_date, "%Y%m%dT%H%M%SZ", &tm) != 16) {
+            errmsg_set(r->message, sizeof r->message, "cannot format the request time");
+            return -1;
+        }
+        c->date_at = now;
     }
+    const char *amz_date = c->amz_date;
     uint64_t gen = c->creds_gen;
     creds_sync(t->creds, (int64_t)now, &c->creds, &c->creds_gen);
     /* The signer knows its secret by address (sigv4.h), and a refresh
@@ -441,15 +449,18 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
         errmsg_set(r->message, sizeof r->message, "URL too long");
         return -1;
     }
-    curl_slist_free_all(c->headers);
-    c->headers = NULL;
-    if (add_header(&c->headers, "Host", c->host) || add_header(&c->headers, "x-amz-content-sha256", payload_hash) ||
-        add_header(&c->headers, "x-amz-date", amz_date) ||
-        (token && add_header(&c->headers, "x-amz-security-token", token)) ||
-        add_header(&c->headers, "Authorization", c->sig.authorization) ||
+    const char *const lines[S3_MAX_HEADERS][2] = {
+        {"Host", c->host},
+        {"x-amz-content-sha256", payload_hash},
+        {"x-amz-date", amz_date},
+        {"Authorization", c->sig.authorization},
         /* No "Expect: 100-continue": it costs a round trip (or a 1 s wait) per PUT. */
-        !(c->headers = curl_slist_append(c->headers, "Expect:"))) {
-        errmsg_set(r->message, sizeof r->message, "out of memory building headers");
+        {"Expect", NULL},
+        {"x-amz-security-token", token},
+    };
+    struct curl_slist *headers = set_headers(c, lines, token ? 6 : 5);
+    if (!headers) {
+        errmsg_set(r->message, sizeof r->message, "request headers too long");
         return -1;
     }
     c->keep_body = keep_body;
@@ -459,7 +470,7 @@ static int perform(struct s3_client *c, const char *method, const struct sigv4_k
     c->errbuf[0] = '\0';
     c->bucket_region[0] = '\0';
     curl_easy_setopt(c->curl, CURLOPT_URL, c->url);
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->headers);
+    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
     if (c->fresh)
         curl_easy_setopt(c->curl, CURLOPT_FRESH_CONNECT, 1L);
 

@@ -15,33 +15,13 @@ TEST_PKGS="radosgw ceph-mon ceph-osd ceph-common curl ca-certificates procps ipr
 # Benchmark (`make bench` only): nginx as the S3 stand-in, wrk, boto3 for the Python baseline.
 BENCH_PKGS="nginx-light wrk python3 python3-boto3"
 
-# Prints the packages of "$@" that dpkg does not have installed.
-missing() {
-    local p out=""
-    for p in "$@"; do
-        dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || out="$out $p"
-    done
-    echo "$out"
-}
-
 if [ "${1:-}" = "--bench" ]; then
-    need=$(missing $BUILD_PKGS $BENCH_PKGS)
+    pkgs="$BUILD_PKGS $BENCH_PKGS"
 else
-    need=$(missing $BUILD_PKGS $TEST_PKGS)
+    pkgs="$BUILD_PKGS $TEST_PKGS"
 fi
-if [ -z "${need// /}" ]; then
-    [ -n "${1:-}" ] || echo "deps: everything is installed"
-    exit 0
-fi
-cmd="apt-get install -y --no-install-recommends$need"
-if [ "$(id -u)" != 0 ]; then
-    echo "deps: missing:$need" >&2
-    echo "deps: run as root: apt-get update && $cmd" >&2
-    exit 1
-fi
-echo "deps: installing:$need" >&2
-export DEBIAN_FRONTEND=noninteractive
-# A fresh machine has no package lists yet; an update is cheap next to the install.
-apt-get update -qq >&2
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $need >&2
+# scripts/need.sh installs what is missing (or prints the apt command when
+# not root); it is silent when everything is there.
+# shellcheck disable=SC2086 # the lists are meant to split into words
+"$(dirname "$0")/need.sh" $pkgs
+[ -n "${1:-}" ] || echo "deps: everything is installed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages named as arguments are installed, for the
-# tools of `make image-test` and the task-definition checks that
-# scripts/deps.sh (the build and the local S3 server) does not cover.
+# Makes sure the Debian packages named as arguments are installed: used by
+# scripts/deps.sh (the build, the tests, the benchmark) and for the tools
+# of `make image-test` and the task-definition checks.
 # As root it installs what is missing with apt-get; otherwise it prints the
 # exact command and fails. Silent when everything is there.
 #   scripts/need.sh PACKAGE...

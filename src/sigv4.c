@@ -489,6 +489,19 @@ static int canonical_request(const struct sigv4_request *req,
 
 /* ---- step 5: string to sign -------------------------------------------- */
 
+/* Appends the credential scope, "YYYYMMDD/region/service/aws4_request":
+ * the string to sign and the Authorization header must name the same one. */
+static void add_scope(struct sbuf *b, const char *amz_date, const char *region,
+                      const char *service)
+{
+    sb_addn(b, amz_date, 8);
+    sb_addc(b, '/');
+    sb_add(b, region);
+    sb_addc(b, '/');
+    sb_add(b, service);
+    sb_add(b, "/" TERMINATOR);
+}
+
 /* ALGORITHM \n amz_date \n scope \n hex(SHA-256(canonical request)). */
 static int string_to_sign(const char *amz_date, const char *region,
                           const char *service, struct sigv4_result *out,
@@ -501,12 +514,8 @@ static int string_to_sign(const char *amz_date, const char *region,
     sb_add(&b, ALGORITHM "\n");
     sb_add(&b, amz_date);
     sb_addc(&b, '\n');
-    sb_addn(&b, amz_date, 8);
-    sb_addc(&b, '/');
-    sb_add(&b, region);
-    sb_addc(&b, '/');
-    sb_add(&b, service);
-    sb_add(&b, "/" TERMINATOR "\n");
+    add_scope(&b, amz_date, region, service);
+    sb_addc(&b, '\n');
     sb_addn(&b, hash, 64);
     if (b.overflow)
         return errmsg_set(err, errlen, "sigv4: string to sign longer than %d bytes",
@@ -630,12 +639,8 @@ static int authorization_header(const struct sigv4_creds *creds,
     sb_add(&b, ALGORITHM " Credential=");
     sb_add(&b, creds->access_key);
     sb_addc(&b, '/');
-    sb_addn(&b, amz_date, 8);
-    sb_addc(&b, '/');
-    sb_add(&b, region);
-    sb_addc(&b, '/');
-    sb_add(&b, service);
-    sb_add(&b, "/" TERMINATOR ", SignedHeaders=");
+    add_scope(&b, amz_date, region, service);
+    sb_add(&b, ", SignedHeaders=");
     sb_add(&b, out->signed_headers);
     sb_add(&b, ", Signature=");
     sb_add(&b, out->signature);

@@ -1,6 +1,7 @@
 #include "sweep.h"
 
 #include "bench.h"
+#include "decimal.h"
 #include "errmsg.h"
 #include "report.h"
 #include "tabulate.h"
@@ -22,24 +23,22 @@ int sweep_parse_ints(const char *what, const char *list, int lo, int hi, int *ou
     if (!*p)
         return errmsg_set(err, errlen, "%s: empty list", what);
     for (;;) {
-        if (*p < '0' || *p > '9')
+        size_t len = strcspn(p, ",");
+        uint64_t v;
+        int rc = decimal_parse(p, len, &v);
+        if (rc == -1)
             return errmsg_set(err, errlen, "%s '%s': expected numbers separated by commas", what, list);
-        char *end;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (errno || v < lo || v > hi)
+        if (rc != 0 || v < (uint64_t)lo || v > (uint64_t)hi)
             return errmsg_set(err, errlen, "%s '%s': each must be %d to %d", what, list, lo, hi);
         for (int i = 0; i < n; i++)
-            if (out[i] == v)
-                return errmsg_set(err, errlen, "%s '%s': %ld twice", what, list, v);
+            if (out[i] == (int)v)
+                return errmsg_set(err, errlen, "%s '%s': %d twice", what, list, (int)v);
         if (n == CONFIG_MAX_POINTS)
             return errmsg_set(err, errlen, "%s '%s': at most %d values", what, list, CONFIG_MAX_POINTS);
         out[n++] = (int)v;
-        if (*end == '\0')
+        if (p[len] == '\0')
             return n;
-        if (*end != ',')
-            return errmsg_set(err, errlen, "%s '%s': expected numbers separated by commas", what, list);
-        p = end + 1;
+        p += len + 1;
     }
 }
 

@@ -1,5 +1,6 @@
 #include "tabulate.h"
 
+#include "decimal.h"
 #include "errmsg.h"
 
 #include <cjson/cJSON.h>
@@ -136,20 +137,6 @@ static int csv_next(const char **p, const char *end, char *num, size_t numcap, i
     return sep;
 }
 
-/* Parses a decimal number of at most 20 digits into *out. Returns 0 or -1. */
-static int parse_count(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!*s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Reads the CSV's header time and its rows' counts into r. */
 static int parse_csv(const char *csv, size_t len, struct tab_run *r, char *err, size_t errlen)
 {
@@ -175,10 +162,10 @@ static int parse_csv(const char *csv, size_t len, struct tab_run *r, char *err, 
         if (sep == -1 || sep == ',')
             goto bad_row;
         uint64_t s = 0, c = 0;
-        if (!empty_size && parse_count(size, &s) != 0)
+        if (!empty_size && decimal_parse(size, strlen(size), &s) != 0)
             goto bad_row;
         r->objects++;
-        if (empty_calc || parse_count(calc, &c) != 0 || (!empty_size && c != s))
+        if (empty_calc || decimal_parse(calc, strlen(calc), &c) != 0 || (!empty_size && c != s))
             r->failed++;
         else
             r->bytes += c;

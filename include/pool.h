@@ -46,6 +46,11 @@ struct pool_summary {
     struct hist latency, ttfb;
 };
 
+/* Seconds on the monotonic clock, which times every span of a run (the
+ * listing in bench.c as well as the fetch here) and is the same in forked
+ * children. */
+double pool_clock(void);
+
 /* Checks that cfg->concurrency workers can have their connections (and,
  * for processes, their pipes), raising the soft RLIMIT_NOFILE to the hard
  * limit if need be. Returns 0, or -1 with err when the hard limit is too

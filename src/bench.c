@@ -15,16 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-/* Seconds on the monotonic clock. */
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int bench_make_dir(const char *dir, char *err, size_t errlen)
 {
@@ -131,13 +122,13 @@ int bench_run(const struct config *cfg, const struct s3_target *t)
         code = EXIT_USAGE;
         goto cleanup;
     }
-    double t0 = now_seconds();
+    double t0 = pool_clock();
     if (s3_list_all(t, cfg->bucket, cfg->prefix, &kl, err, sizeof err) != 0) {
         fprintf(stderr, "s3bench: %s\n", err);
         code = EXIT_LIST;
         goto cleanup;
     }
-    run.list_seconds = now_seconds() - t0;
+    run.list_seconds = pool_clock() - t0;
     run.objects = kl.count;
     results = calloc(kl.count ? kl.count : 1, sizeof *results);
     if (!results) {

@@ -482,9 +482,6 @@ static int load_run(struct config *cfg, const struct cli_args *a, char **env, ch
     cfg->quiet = a->quiet;
 
     /* AWS_MAX_ATTEMPTS is the SDKs' variable for the same thing. */
-    cfg->max_attempts = CONFIG_DEFAULT_ATTEMPTS;
-    cfg->connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
-    cfg->stall_timeout = CONFIG_DEFAULT_STALL_TIMEOUT;
     if ((rc = load_bounded(a->max_attempts, "--max-attempts", env, "AWS_MAX_ATTEMPTS", 1, 100,
                            &cfg->max_attempts, err, errlen)) != 0 ||
         (rc = load_bounded(a->connect_timeout, "--connect-timeout", env, NULL, 1, 3600,
@@ -528,9 +525,6 @@ static int load_report(struct config *cfg, const struct cli_args *a, char **env,
         (rc = copy_value(cfg->out_dir, sizeof cfg->out_dir, out ? out : "s3bench-report",
                          "--out-dir", err, errlen)) != 0)
         return rc;
-    cfg->max_attempts = CONFIG_DEFAULT_ATTEMPTS;
-    cfg->connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
-    cfg->stall_timeout = CONFIG_DEFAULT_STALL_TIMEOUT;
     return load_credentials(cfg, env, err, errlen);
 }
 
@@ -584,6 +578,11 @@ int config_load(struct config *cfg, int argc, char **argv, char **env,
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->mode = CONFIG_MODE_THREAD;
+    /* Every command's requests retry and time out alike unless run or
+     * sweep is told otherwise. */
+    cfg->max_attempts = CONFIG_DEFAULT_ATTEMPTS;
+    cfg->connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
+    cfg->stall_timeout = CONFIG_DEFAULT_STALL_TIMEOUT;
     if (err && errlen > 0)
         err[0] = '\0';
 

@@ -81,8 +81,7 @@ struct worker {
     double batch_since;
 };
 
-/* Seconds on the monotonic clock. */
-static double now_seconds(void)
+double pool_clock(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -193,7 +192,7 @@ static int flush_batch(struct worker *w)
  * or old. Returns 0 or -1 with w->err. */
 static int send_result(struct worker *w, const struct pool_result *res)
 {
-    double now = now_seconds();
+    double now = pool_clock();
     if (w->nbatch == 0)
         w->batch_since = now;
     w->batch[w->nbatch++] = *res;
@@ -235,7 +234,7 @@ static int worker_loop(struct worker *w)
         if (w->fd < 0) {
             w->results[i] = res;
             record_times(w->latency, w->ttfb, &res);
-            w->last_result = now_seconds();
+            w->last_result = pool_clock();
             /* One writer: a plain load and store, no locked add. */
             atomic_store_explicit(&w->bytes, atomic_load_explicit(&w->bytes, memory_order_relaxed) + res.bytes,
                                   memory_order_relaxed);
@@ -289,7 +288,7 @@ static void watch_threads(struct worker *ws, int n, struct progress *pg, struct 
         }
         if (finished == n)
             return;
-        double now = now_seconds();
+        double now = pool_clock();
         progress_update(pg, done, bytes, now);
         enforce_grace(sh, now, &stop_seen);
         nanosleep(&tick, NULL);
@@ -343,7 +342,7 @@ static void collect_one(struct collector *col, const struct pool_result *rec)
     record_times(&col->sum->latency, &col->sum->ttfb, rec);
     col->done++;
     col->bytes += rec->bytes;
-    col->last_result = now_seconds();
+    col->last_result = pool_clock();
     progress_update(col->pg, col->done, col->bytes, col->last_result);
 }
 
@@ -370,7 +369,7 @@ static int collect_records(int *fds, int n, struct collector *col, char *err, si
         /* Wake up now and then: to redraw the progress line while one big
          * object holds every worker, and to time the stop's grace. */
         int ready = poll(pfd, (nfds_t)n, WATCH_TICK_NS / 1000000);
-        double now = now_seconds();
+        double now = pool_clock();
         enforce_grace(col->shared, now, &stop_seen);
         if (ready == 0)
             progress_update(col->pg, col->done, col->bytes, now);
@@ -577,7 +576,7 @@ int pool_run(const struct config *cfg, const struct s3_target *t, const struct k
     handlers = 1;
 
     struct progress pg;
-    double start = now_seconds(), end = start;
+    double start = pool_clock(), end = start;
     progress_init(&pg, progress, kl->count, start);
     if (threads) {
         rc = run_threads(ws, n, &pg, err, errlen);

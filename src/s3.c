@@ -72,9 +72,8 @@ int s3_target_init(struct s3_target *t, const struct config *cfg, struct creds_p
     t->regions = regions;
     t->http = (struct curlopt){cfg->ca_bundle[0] ? cfg->ca_bundle : NULL, cfg->insecure,
                                cfg->verbose};
-    /* populate and report set no timeouts of their own: the defaults. */
-    t->connect_timeout = cfg->connect_timeout ? cfg->connect_timeout : CONFIG_DEFAULT_CONNECT_TIMEOUT;
-    t->stall_timeout = cfg->stall_timeout ? cfg->stall_timeout : CONFIG_DEFAULT_STALL_TIMEOUT;
+    t->connect_timeout = cfg->connect_timeout;
+    t->stall_timeout = cfg->stall_timeout;
     return 0;
 }
 

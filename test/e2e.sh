@@ -62,9 +62,7 @@ for mode in thread process; do
         if [ "$rc" -ne 0 ]; then not_ok "$name" "exit $rc" "$(tail -3 "$TMP/err")"; continue; fi
         if ! msg=$(python3 test/check_csv.py "$csv" "$EXPECTED"); then not_ok "$name" "$msg"; continue; fi
         back="$TMP/back.csv"
-        if ! curl -sf --aws-sigv4 "aws:amz:$AWS_REGION:s3" \
-                -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-                -o "$back" "$AWS_ENDPOINT_URL/$RES/result_e2e_${mode}_$c.csv"; then
+        if ! s3_download "$RES" "result_e2e_${mode}_$c.csv" "$back"; then
             not_ok "$name" "cannot download the uploaded CSV"; continue
         fi
         if ! cmp -s "$csv" "$back"; then not_ok "$name" "uploaded CSV differs from the local one"; continue; fi

@@ -9,11 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=test/lib.sh
 . test/lib.sh
-proxy_pid=
-# shellcheck disable=SC2016 # expanded at exit, by e2e_finish
-at_exit+=('[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null')
 e2e_server
-gateway=${AWS_ENDPOINT_URL#http://}
 
 RUN="flt$(date +%s)$$"
 SRC="$RUN-src" BIG="$RUN-big" RES="$RUN-res"
@@ -43,18 +39,9 @@ with open(sys.argv[2], "wb") as f:
 PY
 done
 
-# start_proxy SCHEDULE: a fresh fault proxy in front of the gateway (each
-# object faulted at most once per proxy), its endpoint in $proxy.
-start_proxy() {
-    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
-    local port; port=$(free_port)
-    python3 test/faultproxy.py --port "$port" --upstream "$gateway" --schedule "$1" \
-        --stats "$TMP/stats.json" --stall-seconds 6 2> "$TMP/proxy.log" &
-    proxy_pid=$!
-    proxy="http://127.0.0.1:$port"
-    for _ in $(seq 50); do grep -q listening "$TMP/proxy.log" && return 0; sleep 0.1; done
-    return 1
-}
+# start_proxy SCHEDULE: a fresh fault proxy (each object faulted at most
+# once per proxy), its endpoint in $proxy.
+start_proxy() { start_faultproxy --schedule "$1" --stall-seconds 6; }
 
 # --- every kind of fault, both modes: all objects right, every fault a retry
 for mode in thread process; do
@@ -100,7 +87,7 @@ if start_proxy slowdown=1; then
 else
     not_ok "$name" "the fault proxy did not start"
 fi
-kill "$proxy_pid" 2>/dev/null; proxy_pid=
+stop_faultproxy
 
 # --- process mode: a child killed with SIGKILL mid-run
 name="process mode: a child killed mid-run is noticed, its object fetched again, exit 1"
@@ -147,9 +134,7 @@ for sig in TERM:143:thread INT:130:process; do
     if [ "$took" -gt 5 ]; then not_ok "$name" "took $took s to stop"; continue; fi
     if ! got=$(python3 test/check_csv.py --partial "$csv" "$TMP/expected-big"); then not_ok "$name" "$got"; continue; fi
     if [ "$got" -lt 1 ] || [ "$got" -ge 3000 ]; then not_ok "$name" "$got of 3000 fetched: not a mid-run stop"; continue; fi
-    if ! curl -sf --aws-sigv4 "aws:amz:$AWS_REGION:s3" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
-            --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -o "$out/back.csv" \
-            "$AWS_ENDPOINT_URL/$RES/result_sig${s}_${mode}_2.csv" || ! cmp -s "$csv" "$out/back.csv"; then
+    if ! s3_download "$RES" "result_sig${s}_${mode}_2.csv" "$out/back.csv" || ! cmp -s "$csv" "$out/back.csv"; then
         not_ok "$name" "the CSV was not uploaded"; continue
     fi
     ok "$name ($got of 3000 fetched)"

@@ -8,9 +8,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=test/lib.sh
 . test/lib.sh
-proxy_pid=
-# shellcheck disable=SC2016 # expanded at exit, by e2e_finish
-at_exit+=('[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null')
 e2e_server
 
 RUN="msr$(date +%s)$$"
@@ -23,16 +20,15 @@ fi
 
 # --- percentiles against a known delay: every GET answered 40 ms late
 name="latency percentiles against a server that delays each GET by 40 ms"
-port=$(free_port)
-python3 test/faultproxy.py --port "$port" --upstream "${AWS_ENDPOINT_URL#http://}" --delay-ms 40 \
-    --stats "$TMP/stats.json" 2> "$TMP/proxy.log" &
-proxy_pid=$!
-for _ in $(seq 50); do grep -q listening "$TMP/proxy.log" && break; sleep 0.1; done
-"$BIN" --bucket "$SRC" -c 4 --endpoint "http://127.0.0.1:$port" --no-upload --out-dir "$TMP/d" \
-    --detail "$TMP/d/detail.csv" --json > "$TMP/d.json" 2> "$TMP/d.err"
-rc=$?
-kill "$proxy_pid"; proxy_pid=
-if [ "$rc" -ne 0 ]; then
+if ! start_faultproxy --delay-ms 40; then
+    rc="the delaying proxy did not start"
+else
+    "$BIN" --bucket "$SRC" -c 4 --endpoint "$proxy" --no-upload --out-dir "$TMP/d" \
+        --detail "$TMP/d/detail.csv" --json > "$TMP/d.json" 2> "$TMP/d.err"
+    rc=$?
+fi
+stop_faultproxy
+if [ "$rc" != 0 ]; then
     not_ok "$name" "exit $rc" "$(tail -3 "$TMP/d.err")"
 elif msg=$(python3 - "$TMP/d.json" "$TMP/d/detail.csv" <<'PY'
 import csv, json, sys

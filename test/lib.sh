@@ -41,3 +41,33 @@ e2e_server() {
 
 # A TCP port on 127.0.0.1 that nobody listens on.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_faultproxy ARGS...: a fresh test/faultproxy.py (any earlier one is
+# stopped) in front of the gateway, with ARGS (--schedule, --delay-ms, ...);
+# its endpoint goes in $proxy, its fault counts in $TMP/stats.json. Returns
+# non-zero if it does not come up.
+proxy_pid=
+# shellcheck disable=SC2016 # expanded at exit, by e2e_finish
+at_exit+=('[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null')
+start_faultproxy() {
+    stop_faultproxy
+    local port; port=$(free_port)
+    python3 test/faultproxy.py --port "$port" --upstream "${AWS_ENDPOINT_URL#http://}" \
+        --stats "$TMP/stats.json" "$@" 2> "$TMP/proxy.log" &
+    proxy_pid=$!
+    # shellcheck disable=SC2034 # used by the scripts that source this
+    proxy="http://127.0.0.1:$port"
+    for _ in $(seq 50); do grep -q listening "$TMP/proxy.log" && return 0; sleep 0.1; done
+    return 1
+}
+stop_faultproxy() {
+    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+    proxy_pid=
+}
+
+# s3_download BUCKET KEY FILE: a signed GET straight from the gateway, with
+# curl rather than the binary under test.
+s3_download() {
+    curl -sf --aws-sigv4 "aws:amz:$AWS_REGION:s3" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+        --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -o "$3" "$AWS_ENDPOINT_URL/$1/$2"
+}
